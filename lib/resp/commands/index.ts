@@ -1,0 +1,12 @@
+/** Every command family, registered in the one command table. */
+import { CommandTable } from '../command-table';
+import { connectionCommands } from './connection';
+import { serverCommands } from './server';
+import { stringCommands } from './strings';
+import { keyCommands } from './keys';
+import { versionCommands } from './versions';
+import type { CommandDef } from '../command-table';
+
+export function buildCommandTable(extra: readonly CommandDef[] = []): CommandTable {
+  return new CommandTable([...connectionCommands, ...serverCommands, ...stringCommands, ...keyCommands, ...versionCommands, ...extra]);
+}

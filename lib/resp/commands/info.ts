@@ -1,0 +1,91 @@
+/** INFO text: Redis's "# Section" / "field:value" format, our own fields where we differ. */
+import os from 'node:os';
+import type { CommandContext } from '../context';
+
+type Section = [string, Array<[string, string | number]>];
+
+function builtin(ctx: CommandContext): Section[] {
+  const s = ctx.server;
+  const now = s.clock.now();
+  const mem = process.memoryUsage();
+  const q = s.keyspace.quorum();
+  const cpu = process.cpuUsage();
+  return [
+    ['server', [
+      ['redis_version', '7.0.0'],
+      ['quorumkv_version', s.version],
+      ['redis_mode', 'cluster'],
+      ['os', `${os.type()} ${os.release()} ${os.arch()}`],
+      ['arch_bits', 64],
+      ['process_id', process.pid],
+      ['run_id', s.nodeId],
+      ['node_id', s.nodeId],
+      ['tcp_port', s.config.port],
+      ['uptime_in_seconds', Math.floor((now - s.stats.startedAt) / 1000)],
+      ['uptime_in_days', Math.floor((now - s.stats.startedAt) / 86400000)],
+      ['executable', process.argv[1] ?? ''],
+    ]],
+    ['clients', [
+      ['connected_clients', s.clients.list().length],
+      ['maxclients', s.config.maxclients],
+    ]],
+    ['memory', [
+      ['used_memory', mem.heapUsed],
+      ['used_memory_rss', mem.rss],
+      ['used_memory_peak', mem.heapTotal],
+      ['maxmemory', 0],
+      ['maxmemory_policy', 'noeviction'],
+    ]],
+    ['persistence', [
+      ['loading', 0],
+      ['async_loading', 0],
+      ['fsync', s.config.fsync],
+      ['rdb_bgsave_in_progress', 0],
+      ['aof_enabled', 0],
+    ]],
+    ['stats', [
+      ['total_connections_received', s.stats.connectionsReceived],
+      ['total_commands_processed', s.stats.commandsProcessed],
+      ['rejected_connections', s.stats.rejectedConnections],
+      ['sibling_limit_exceeded', s.stats.siblingLimitExceeded],
+    ]],
+    ['replication', [
+      ['role', 'master'],
+      ['connected_slaves', 0],
+    ]],
+    ['cpu', [
+      ['used_cpu_sys', (cpu.system / 1e6).toFixed(6)],
+      ['used_cpu_user', (cpu.user / 1e6).toFixed(6)],
+    ]],
+    ['quorum', [
+      ['replicas', q.n],
+      ['read_quorum', q.r],
+      ['write_quorum', q.w],
+      ['max_siblings', s.config.maxSiblings],
+    ]],
+  ];
+}
+
+export async function infoText(ctx: CommandContext, wanted: string[]): Promise<string> {
+  const sections: Section[] = [...builtin(ctx), ...ctx.server.infoSections()];
+  const all = wanted.length === 0 || wanted.includes('all') || wanted.includes('everything') || wanted.includes('default');
+  if (wanted.includes('keyspace')) {
+    // counting keys walks the whole keyspace, so it is only done when asked for by name
+    let n = 0;
+    let cursor = 0;
+    do {
+      const page = await ctx.server.keyspace.scan(cursor, 1000, ctx.server.clock.now());
+      n += page.keys.length;
+      cursor = page.next;
+    } while (cursor !== 0);
+    sections.push(['keyspace', n > 0 ? [['db0', `keys=${n},expires=0,avg_ttl=0`]] : []]);
+  }
+  const out: string[] = [];
+  for (const [name, fields] of sections) {
+    if (!all && !wanted.includes(name)) continue;
+    out.push(`# ${name[0].toUpperCase()}${name.slice(1)}`);
+    for (const [k, v] of fields) out.push(`${k}:${v}`);
+    out.push('');
+  }
+  return out.join('\r\n');
+}

@@ -1,0 +1,94 @@
+/** Server commands: COMMAND INFO TIME CONFIG. */
+import { cmd, commandKeys, type CommandDef } from '../command-table';
+import type { CommandContext } from '../context';
+import { MapReply, SimpleString, VerbatimReply, type Reply } from '../reply';
+import { CommandError } from "../errors";
+import { configGet } from '../../config';
+import { infoText } from './info';
+
+function flagsOf(def: CommandDef): Reply[] {
+  return def.flags.map((f) => new SimpleString(f));
+}
+
+/** COMMAND INFO's entry: name, arity, flags, first key, last key, step, categories, tips, key specs, subcommands */
+function commandEntry(def: CommandDef, fullName = def.name): Reply {
+  const k = def.keys;
+  return [
+    fullName,
+    def.arity,
+    flagsOf(def),
+    k?.first ?? 0,
+    k?.last ?? 0,
+    k?.step ?? 0,
+    [],
+    [],
+    [],
+    (def.subcommands ?? []).map((s) => commandEntry(s, `${def.name}|${s.name}`)),
+  ];
+}
+
+function commandDocs(def: CommandDef): Reply {
+  const doc: Array<[Reply, Reply]> = [
+    ['summary', def.summary],
+    ['since', '1.0.0'],
+    ['group', def.group],
+  ];
+  if (def.subcommands) {
+    doc.push(['subcommands', new MapReply(def.subcommands.map((s) => [`${def.name}|${s.name}`, commandDocs(s)]))]);
+  }
+  return new MapReply(doc);
+}
+
+const commandSubcommands: CommandDef[] = [
+  cmd('count', 2, ['stale', 'loading'], 'server', 'Get total number of commands', (ctx) => ctx.server.commands.all().length),
+  cmd('info', -2, ['stale', 'loading'], 'server', 'Get array of specific command details', (ctx, a) => {
+    const names = a.slice(2).map((b) => b.toString('latin1'));
+    if (names.length === 0) return ctx.server.commands.all().map((d) => commandEntry(d));
+    return names.map((n) => {
+      const d = ctx.server.commands.get(n);
+      return d ? commandEntry(d) : null;
+    });
+  }),
+  cmd('docs', -2, ['stale', 'loading'], 'server', 'Get array of specific command documentation', (ctx, a) => {
+    const defs = a.length > 2 ? a.slice(2).map((b) => ctx.server.commands.get(b.toString('latin1'))) : ctx.server.commands.all();
+    return new MapReply(defs.filter((d): d is CommandDef => d !== undefined).map((d) => [d.name, commandDocs(d)]));
+  }),
+  cmd('getkeys', -3, ['stale', 'loading'], 'server', 'Extract keys given a full Redis command', (ctx, a) => {
+    const argv = a.slice(2);
+    const resolved = ctx.server.commands.resolve(argv);
+    if (resolved instanceof CommandError) throw new CommandError('ERR Invalid command specified');
+    const keys = commandKeys(resolved.def, argv);
+    if (keys.length === 0) throw new CommandError('ERR The command has no key arguments');
+    return keys;
+  }),
+];
+
+const configSubcommands: CommandDef[] = [
+  cmd('get', -3, ['admin', 'stale', 'loading'], 'server', 'Get the values of configuration parameters', (ctx, a) => {
+    const seen = new Map<string, string>();
+    for (const p of a.slice(2)) for (const [k, v] of configGet(ctx.server.config, p.toString('latin1'))) seen.set(k, v);
+    return new MapReply([...seen.entries()]);
+  }),
+  cmd('set', -4, ['admin', 'stale'], 'server', 'Set configuration parameters (not supported: edit the config file)', () => {
+    throw new CommandError('ERR CONFIG SET is not supported: change the config file and restart the node');
+  }),
+  cmd('resetstat', 2, ['admin', 'stale'], 'server', 'Reset the stats returned by INFO', (ctx) => {
+    ctx.server.stats.commandsProcessed = 0;
+    ctx.server.stats.siblingLimitExceeded = 0;
+    return new SimpleString('OK');
+  }),
+];
+
+function time(ctx: CommandContext): Reply {
+  const ms = ctx.server.clock.now();
+  return [String(Math.floor(ms / 1000)), String((ms % 1000) * 1000)];
+}
+
+export const serverCommands: CommandDef[] = [
+  { name: 'command', arity: -1, flags: ['stale', 'loading'], group: 'server', summary: 'Get array of command details', subcommands: commandSubcommands,
+    handler: (ctx) => ctx.server.commands.all().map((d) => commandEntry(d)) },
+  cmd('info', -1, ['stale', 'loading'], 'server', 'Get information and statistics about the server',
+    async (ctx, a) => new VerbatimReply(await infoText(ctx, a.slice(1).map((b) => b.toString('latin1').toLowerCase())))),
+  cmd('time', 1, ['fast', 'random', 'stale', 'loading'], 'server', 'Return the current server time', time),
+  { name: 'config', arity: -2, flags: [], group: 'server', summary: 'A container for server configuration commands', subcommands: configSubcommands },
+];

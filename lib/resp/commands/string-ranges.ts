@@ -1,0 +1,59 @@
+/** APPEND, STRLEN, GETRANGE, SETRANGE: byte-range operations on string values. */
+import { cmd, ONE_KEY, type CommandDef } from '../command-table';
+import type { CommandContext } from '../context';
+import type { Reply } from '../reply';
+import { Errors } from '../errors';
+import { parseInt64 } from '../args';
+import { readCurrent, writeValue } from './values';
+
+function checkSize(ctx: CommandContext, len: number): void {
+  if (len > ctx.server.config.protoMaxBulkLen) throw Errors.maxLen();
+}
+
+async function append(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
+  const cur = await readCurrent(ctx, args[1]);
+  const old = cur.value ?? Buffer.alloc(0);
+  checkSize(ctx, old.length + args[2].length);
+  const next = Buffer.concat([old, args[2]]);
+  await writeValue(ctx, args[1], cur.record, next, cur.sib?.expireAt ?? null);
+  return next.length;
+}
+
+async function getrange(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
+  let start = parseInt64(args[2]);
+  let end = parseInt64(args[3]);
+  const v = (await readCurrent(ctx, args[1])).value ?? Buffer.alloc(0);
+  if (start < 0 && end < 0 && start > end) return Buffer.alloc(0);
+  const len = v.length;
+  if (start < 0) start = len + start;
+  if (end < 0) end = len + end;
+  if (start < 0) start = 0;
+  if (end < 0) end = 0;
+  if (end >= len) end = len - 1;
+  if (start > end || len === 0) return Buffer.alloc(0);
+  return v.subarray(start, end + 1);
+}
+
+async function setrange(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
+  const offset = parseInt64(args[2]);
+  if (offset < 0) throw Errors.outOfRange();
+  const value = args[3];
+  const cur = await readCurrent(ctx, args[1]);
+  const old = cur.value;
+  if (value.length === 0) return old ? old.length : 0;
+  checkSize(ctx, offset + value.length);
+  const len = Math.max(old ? old.length : 0, offset + value.length);
+  const next = Buffer.alloc(len);
+  if (old) old.copy(next);
+  value.copy(next, offset);
+  await writeValue(ctx, args[1], cur.record, next, cur.sib?.expireAt ?? null);
+  return len;
+}
+
+export const rangeCommands: CommandDef[] = [
+  cmd('append', 3, ['write', 'denyoom', 'fast'], 'string', 'Append a value to a key', append, ONE_KEY),
+  cmd('strlen', 2, ['readonly', 'fast'], 'string', 'Get the length of the value stored in a key',
+    async (ctx, a) => (await readCurrent(ctx, a[1])).value?.length ?? 0, ONE_KEY),
+  cmd('getrange', 4, ['readonly'], 'string', 'Get a substring of the string stored at a key', getrange, ONE_KEY),
+  cmd('setrange', 4, ['write', 'denyoom'], 'string', 'Overwrite part of a string at key starting at the specified offset', setrange, ONE_KEY),
+];

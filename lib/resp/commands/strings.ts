@@ -1,0 +1,131 @@
+/** The string family: GET, SET and friends. */
+import { cmd, ONE_KEY, ALL_KEYS, KEY_VALUE_PAIRS, type CommandDef } from '../command-table';
+import type { CommandContext } from '../context';
+import { OK, type Reply } from '../reply';
+import { Errors } from '../errors';
+import { isOpt, lower } from '../args';
+import { readCurrent, writeValue } from './values';
+import { expiryFromOption, unitOf } from './expiry';
+import { rangeCommands } from './string-ranges';
+
+interface SetOptions {
+  cond: 'nx' | 'xx' | null;
+  get: boolean;
+  keepTtl: boolean;
+  expireAt: number | null;
+}
+
+function parseSetOptions(ctx: CommandContext, args: Buffer[]): SetOptions {
+  const o: SetOptions = { cond: null, get: false, keepTtl: false, expireAt: null };
+  let hasExpiry = false;
+  for (let i = 3; i < args.length; i++) {
+    const a = lower(args[i]);
+    const unit = unitOf(args[i]);
+    if ((a === 'nx' || a === 'xx') && o.cond === null) o.cond = a;
+    else if (a === 'get' && !o.get) o.get = true;
+    else if (a === 'keepttl' && !hasExpiry) {
+      o.keepTtl = true;
+      hasExpiry = true;
+    } else if (unit && !hasExpiry && i + 1 < args.length) {
+      o.expireAt = expiryFromOption(unit, args[++i], ctx.server.clock.now(), 'set');
+      hasExpiry = true;
+    } else throw Errors.syntax();
+  }
+  return o;
+}
+
+async function set(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
+  const [, key, value] = args;
+  const o = parseSetOptions(ctx, args);
+  if (o.cond === null && !o.get && !o.keepTtl) {
+    await writeValue(ctx, key, null, value, o.expireAt);
+    return OK;
+  }
+  const cur = await readCurrent(ctx, key);
+  const blocked = (o.cond === 'nx' && cur.sib) || (o.cond === 'xx' && !cur.sib);
+  if (!blocked) {
+    const expireAt = o.keepTtl ? (cur.sib?.expireAt ?? null) : o.expireAt;
+    await writeValue(ctx, key, cur.record, value, expireAt);
+  }
+  if (o.get) return cur.value;
+  return blocked ? null : OK;
+}
+
+async function setnx(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
+  const cur = await readCurrent(ctx, args[1]);
+  if (cur.sib) return 0;
+  await writeValue(ctx, args[1], cur.record, args[2], null);
+  return 1;
+}
+
+function setWithExpiry(unit: 'ex' | 'px', name: string) {
+  return async (ctx: CommandContext, args: Buffer[]): Promise<Reply> => {
+    const at = expiryFromOption(unit, args[2], ctx.server.clock.now(), name);
+    await writeValue(ctx, args[1], null, args[3], at);
+    return OK;
+  };
+}
+
+async function getset(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
+  const cur = await readCurrent(ctx, args[1]);
+  await writeValue(ctx, args[1], cur.record, args[2], null);
+  return cur.value;
+}
+
+async function getdel(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
+  const cur = await readCurrent(ctx, args[1]);
+  if (cur.sib) await writeValue(ctx, args[1], cur.record, null, null);
+  return cur.value;
+}
+
+async function getex(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
+  let expireAt: number | null | undefined; // undefined: leave the TTL alone
+  const now = ctx.server.clock.now();
+  for (let i = 2; i < args.length; i++) {
+    const unit = unitOf(args[i]);
+    if (expireAt !== undefined) throw Errors.syntax();
+    if (unit && i + 1 < args.length) expireAt = expiryFromOption(unit, args[++i], now, 'getex');
+    else if (isOpt(args[i], 'persist')) expireAt = null;
+    else throw Errors.syntax();
+  }
+  const cur = await readCurrent(ctx, args[1]);
+  if (cur.sib && expireAt !== undefined) {
+    // an expiry in the past deletes the key, as Redis does
+    const del = expireAt !== null && expireAt <= now;
+    await writeValue(ctx, args[1], cur.record, del ? null : cur.value, expireAt);
+  }
+  return cur.value;
+}
+
+async function mset(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
+  if (args.length % 2 === 0) throw Errors.wrongArgs('mset');
+  const writes: Promise<unknown>[] = [];
+  for (let i = 1; i < args.length; i += 2) writes.push(writeValue(ctx, args[i], null, args[i + 1], null));
+  await Promise.all(writes);
+  return OK;
+}
+
+async function msetnx(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
+  if (args.length % 2 === 0) throw Errors.wrongArgs('msetnx');
+  const keys = args.filter((_, i) => i % 2 === 1);
+  const curs = await Promise.all(keys.map((k) => readCurrent(ctx, k)));
+  if (curs.some((c) => c.sib)) return 0;
+  await Promise.all(keys.map((k, j) => writeValue(ctx, k, curs[j].record, args[2 * j + 2], null)));
+  return 1;
+}
+
+export const stringCommands: CommandDef[] = [
+  cmd('get', 2, ['readonly', 'fast'], 'string', 'Get the value of a key', async (ctx, a) => (await readCurrent(ctx, a[1])).value, ONE_KEY),
+  cmd('set', -3, ['write', 'denyoom'], 'string', 'Set the string value of a key', set, ONE_KEY),
+  cmd('setnx', 3, ['write', 'denyoom', 'fast'], 'string', 'Set the value of a key, only if it does not exist', setnx, ONE_KEY),
+  cmd('setex', 4, ['write', 'denyoom'], 'string', 'Set the value and expiration of a key', setWithExpiry('ex', 'setex'), ONE_KEY),
+  cmd('psetex', 4, ['write', 'denyoom'], 'string', 'Set the value and expiration in ms of a key', setWithExpiry('px', 'psetex'), ONE_KEY),
+  cmd('getset', 3, ['write', 'denyoom', 'fast'], 'string', 'Set a key and return its old value', getset, ONE_KEY),
+  cmd('getdel', 2, ['write', 'fast'], 'string', 'Get the value of a key and delete the key', getdel, ONE_KEY),
+  cmd('getex', -2, ['write', 'fast'], 'string', 'Get the value of a key and optionally set its expiration', getex, ONE_KEY),
+  cmd('mget', -2, ['readonly', 'fast'], 'string', 'Get the values of all the given keys',
+    async (ctx, a) => Promise.all(a.slice(1).map(async (k) => (await readCurrent(ctx, k)).value)), ALL_KEYS),
+  cmd('mset', -3, ['write', 'denyoom'], 'string', 'Set multiple keys to multiple values', mset, KEY_VALUE_PAIRS),
+  cmd('msetnx', -3, ['write', 'denyoom'], 'string', 'Set multiple keys only if none of them exist', msetnx, KEY_VALUE_PAIRS),
+  ...rangeCommands,
+];

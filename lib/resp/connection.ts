@@ -1,0 +1,177 @@
+/**
+ * One client connection: parse requests, run them through the dispatcher, answer in order with
+ * one coalesced socket write per tick. Commands on different keys of one pipeline run
+ * concurrently; commands on the same key run in order (key locks); a keyless command (PING,
+ * AUTH, DBSIZE, ...) runs after everything before it and before everything after it.
+ */
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { RequestParser } from './request-parser';
+import type { ParserLimits } from './limits';
+import type { ProtocolError } from './protocol-error';
+import type { ClientState } from './context';
+import type { Dispatcher } from './dispatcher';
+import { ErrorReply, type Reply } from './reply';
+import { encodeReply } from './encoder';
+
+function isPromise(x: Reply | Promise<Reply>): x is Promise<Reply> {
+  return x instanceof Promise;
+}
+
+interface Slot {
+  done: boolean;
+  reply: Reply;
+  /** close the connection once this reply is written (QUIT, protocol errors) */
+  close: boolean;
+}
+
+/** pause reading while this many replies are pending or this many bytes wait to be written */
+const MAX_PENDING_REPLIES = 4096;
+const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+
+export class Connection {
+  private readonly parser: RequestParser;
+  private readonly slots: Slot[] = [];
+  private head = 0;
+  private out: Buffer[] = [];
+  private writeScheduled = false;
+  private closing = false;
+  private paused = false;
+  /** completion of the last keyless command, and of keyed commands dispatched since */
+  private barrier: Promise<unknown> | null = null;
+  private sinceBarrier: Promise<unknown>[] = [];
+
+  constructor(
+    private readonly socket: Socket,
+    readonly client: ClientState,
+    private readonly dispatcher: Dispatcher,
+    limits: ParserLimits,
+    private readonly log: Logger,
+  ) {
+    this.parser = new RequestParser(limits, {
+      onCommand: (args) => this.onCommand(args),
+      onError: (err) => this.onProtocolError(err),
+    });
+    this.parser.authenticated = client.authenticated;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      if (!this.closing) this.parser.feed(chunk);
+    });
+    socket.on('drain', () => this.maybeResume());
+  }
+
+  queuedBytes(): number {
+    return this.parser.bufferedBytes();
+  }
+
+  outputBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  private onCommand(args: Buffer[]): void {
+    if (this.closing) return;
+    const slot: Slot = { done: false, reply: null, close: false };
+    this.slots.push(slot);
+    const prepared = this.dispatcher.prepare(args);
+    const run = () => this.dispatcher.run(this.client, args, prepared);
+    let result: Reply | Promise<Reply>;
+    if (prepared.error || prepared.keys.length > 0) {
+      // keyed: ordered against other commands on its keys by the key locks, after any barrier
+      result = this.barrier ? this.barrier.then(run) : run();
+      if (isPromise(result)) this.sinceBarrier.push(result);
+    } else if (this.barrier === null && this.sinceBarrier.length === 0) {
+      result = run();
+      if (isPromise(result)) this.barrier = result;
+    } else {
+      const before = Promise.all([this.barrier, ...this.sinceBarrier]);
+      const p: Promise<Reply> = before.then(run);
+      result = p;
+      this.barrier = p;
+      this.sinceBarrier = [];
+    }
+    if (isPromise(result)) {
+      result.then(
+        (r) => this.complete(slot, r),
+        (err: unknown) => this.complete(slot, new ErrorReply(`ERR internal error: ${String(err)}`)),
+      );
+      if (this.slots.length - this.head > MAX_PENDING_REPLIES) this.pause();
+    } else {
+      this.complete(slot, result);
+    }
+  }
+
+  private complete(slot: Slot, reply: Reply): void {
+    slot.done = true;
+    slot.reply = reply;
+    if (this.client.closeAfterReply) {
+      slot.close = true;
+      this.client.closeAfterReply = false;
+      this.closing = true;
+    }
+    this.parser.authenticated = this.client.authenticated;
+    if (this.slots[this.head] === slot) this.drainReady();
+  }
+
+  private drainReady(): void {
+    while (this.head < this.slots.length && this.slots[this.head].done) {
+      const slot = this.slots[this.head++];
+      encodeReply(slot.reply, this.client.proto, this.out);
+      if (slot.close) {
+        this.flush();
+        this.socket.end();
+        return;
+      }
+    }
+    if (this.head === this.slots.length) {
+      this.slots.length = 0;
+      this.head = 0;
+      // every command has answered: nothing is in flight to order against
+      this.barrier = null;
+      this.sinceBarrier = [];
+    }
+    this.scheduleWrite();
+    this.maybeResume();
+  }
+
+  private scheduleWrite(): void {
+    if (this.writeScheduled || this.out.length === 0) return;
+    this.writeScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.writeScheduled = false;
+    if (this.out.length === 0 || this.socket.destroyed) return;
+    const data = this.out.length === 1 ? this.out[0] : Buffer.concat(this.out);
+    this.out = [];
+    if (!this.socket.write(data) || this.socket.writableLength > MAX_OUTPUT_BYTES) this.pause();
+  }
+
+  private pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.socket.pause();
+  }
+
+  private maybeResume(): void {
+    if (!this.paused) return;
+    if (this.slots.length - this.head > MAX_PENDING_REPLIES / 2) return;
+    if (this.socket.writableLength > MAX_OUTPUT_BYTES / 2) return;
+    this.paused = false;
+    this.socket.resume();
+  }
+
+  private onProtocolError(err: ProtocolError): void {
+    this.log.debug({ client: this.client.addr, err: err.message }, 'protocol error, closing client');
+    if (err.code === 'QUERY_BUFFER_LIMIT') {
+      // Redis closes such a client without a reply
+      this.closing = true;
+      this.socket.destroy();
+      return;
+    }
+    const slot: Slot = { done: false, reply: null, close: false };
+    this.slots.push(slot);
+    this.client.closeAfterReply = true;
+    this.complete(slot, new ErrorReply(err.message));
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * What a command handler may use: its client's connection state and a narrow view of the node.
+ * Handlers never see sockets, timers or the node object itself.
+ */
+import type { Config } from '../config';
+import type { Keyspace } from '../coordinator/keyspace';
+import type { CommandTable } from './command-table';
+import type { Clock } from '../util/clock';
+
+export interface ClientState {
+  readonly id: number;
+  readonly addr: string;
+  readonly laddr: string;
+  readonly createdAt: number;
+  name: string;
+  lib: { name: string; ver: string };
+  proto: 2 | 3;
+  authenticated: boolean;
+  /** this connection's R and W (QUORUM r w); null = the node's defaults */
+  quorum: { r: number; w: number } | null;
+  readonly: boolean;
+  lastCommand: string;
+  lastActive: number;
+  /** set by QUIT: close after the reply is written */
+  closeAfterReply: boolean;
+  /** queued bytes in and out, for CLIENT LIST */
+  stats(): { qbuf: number; obl: number };
+}
+
+export interface ClientRegistry {
+  list(): ClientState[];
+  get(id: number): ClientState | undefined;
+  kill(id: number): boolean;
+}
+
+export interface ServerStats {
+  readonly startedAt: number;
+  commandsProcessed: number;
+  connectionsReceived: number;
+  rejectedConnections: number;
+  /** keys whose sibling count exceeded max-siblings (reported, never truncated) */
+  siblingLimitExceeded: number;
+}
+
+export interface ServerContext {
+  readonly nodeId: string;
+  readonly config: Config;
+  readonly clock: Clock;
+  /** uniform in [0, 1): injected so tests can seed it */
+  readonly rng: () => number;
+  readonly keyspace: Keyspace;
+  readonly commands: CommandTable;
+  readonly clients: ClientRegistry;
+  readonly stats: ServerStats;
+  /** extra INFO sections from other parts of the node (cluster, storage, ...) */
+  infoSections(): Array<[string, Array<[string, string | number]>]>;
+  readonly version: string;
+}
+
+export interface CommandContext {
+  readonly client: ClientState;
+  readonly server: ServerContext;
+}

@@ -1,0 +1,55 @@
+/**
+ * Runs one command: resolve it in the command table, check authentication, take its keys' locks
+ * (so a key's commands run in arrival order and read-modify-writes do not interleave), call the
+ * handler, and turn any error into a RESP error reply. Never throws.
+ */
+import type { ClientState, ServerContext } from './context';
+import type { ErrorReply, Reply } from './reply';
+import { commandKeys, type ResolvedCommand } from './command-table';
+import { CommandError, Errors, toErrorReply } from './errors';
+import { KeyLocks } from '../util/key-locks';
+
+export class Dispatcher {
+  readonly locks = new KeyLocks();
+
+  constructor(readonly server: ServerContext) {}
+
+  /** resolve argv once: the command (with its keys) or the error reply to answer */
+  prepare(args: Buffer[]): Prepared {
+    const resolved = this.server.commands.resolve(args);
+    if (resolved instanceof CommandError) return { error: toErrorReply(resolved) };
+    return { cmd: resolved, keys: commandKeys(resolved.def, args) };
+  }
+
+  run(client: ClientState, args: Buffer[], prepared: Prepared = this.prepare(args)): Reply | Promise<Reply> {
+    if (prepared.error) return prepared.error;
+    const { def, fullName, handler } = prepared.cmd;
+    const keys = prepared.keys;
+    client.lastCommand = fullName;
+    client.lastActive = this.server.clock.now();
+    this.server.stats.commandsProcessed++;
+    if (!client.authenticated && !def.flags.includes('noauth')) return toErrorReply(Errors.noAuth());
+    const ctx = { client, server: this.server };
+    try {
+      if (keys.length === 0) {
+        const r = handler(ctx, args);
+        return r instanceof Promise ? r.catch(toErrorReply) : r;
+      }
+      return this.locks.acquire(keys, def.flags.includes('write')).then(async (release) => {
+        try {
+          return await handler(ctx, args);
+        } catch (err) {
+          return toErrorReply(err);
+        } finally {
+          release();
+        }
+      });
+    } catch (err) {
+      return toErrorReply(err);
+    }
+  }
+}
+
+export type Prepared =
+  | { readonly error: ErrorReply; readonly cmd?: undefined; readonly keys?: undefined }
+  | { readonly error?: undefined; readonly cmd: ResolvedCommand; readonly keys: Buffer[] };

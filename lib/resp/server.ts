@@ -1,0 +1,101 @@
+/** The RESP listener: accepts clients, keeps the client registry, enforces maxclients and idle timeouts. */
+import net from 'node:net';
+import type { Logger } from 'pino';
+import { Connection } from './connection';
+import type { Dispatcher } from './dispatcher';
+import type { ParserLimits } from './limits';
+import type { ClientRegistry, ClientState, ServerContext } from './context';
+
+export interface RespServerOptions {
+  readonly bind: readonly string[];
+  readonly port: number;
+  readonly limits: ParserLimits;
+  readonly maxclients: number;
+  /** idle seconds before a client is closed; 0 = never */
+  readonly idleTimeout: number;
+  readonly requirepass: string | null;
+}
+
+export class RespServer implements ClientRegistry {
+  private readonly servers: net.Server[] = [];
+  private readonly conns = new Map<number, { conn: Connection; socket: net.Socket }>();
+  private nextId = 1;
+
+  constructor(
+    private readonly opts: RespServerOptions,
+    private readonly dispatcher: Dispatcher,
+    private readonly server: ServerContext,
+    private readonly log: Logger,
+  ) {}
+
+  async listen(): Promise<void> {
+    for (const host of this.opts.bind) {
+      const srv = net.createServer((socket) => this.accept(socket));
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen(this.opts.port, host, () => {
+          srv.off('error', reject);
+          resolve();
+        });
+      });
+      srv.on('error', (err) => this.log.error({ err }, 'client listener error'));
+      this.servers.push(srv);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const { socket } of this.conns.values()) socket.destroy();
+    await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  }
+
+  list(): ClientState[] {
+    return [...this.conns.values()].map((c) => c.conn.client);
+  }
+
+  get(id: number): ClientState | undefined {
+    return this.conns.get(id)?.conn.client;
+  }
+
+  kill(id: number): boolean {
+    const c = this.conns.get(id);
+    if (!c) return false;
+    c.socket.destroy();
+    return true;
+  }
+
+  private accept(socket: net.Socket): void {
+    const stats = this.server.stats;
+    stats.connectionsReceived++;
+    socket.on('error', (err) => this.log.debug({ err: err.message }, 'client socket error'));
+    if (this.conns.size >= this.opts.maxclients) {
+      stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    const id = this.nextId++;
+    const now = this.server.clock.now();
+    let conn: Connection | undefined;
+    const client: ClientState = {
+      id,
+      addr: `${socket.remoteAddress}:${socket.remotePort}`,
+      laddr: `${socket.localAddress}:${socket.localPort}`,
+      createdAt: now,
+      lastActive: now,
+      name: '',
+      lib: { name: '', ver: '' },
+      proto: 2,
+      authenticated: !this.opts.requirepass,
+      quorum: null,
+      readonly: false,
+      lastCommand: 'NULL',
+      closeAfterReply: false,
+      stats: () => ({ qbuf: conn?.queuedBytes() ?? 0, obl: conn?.outputBytes() ?? 0 }),
+    };
+    conn = new Connection(socket, client, this.dispatcher, this.opts.limits, this.log);
+    this.conns.set(id, { conn, socket });
+    if (this.opts.idleTimeout > 0) {
+      socket.setTimeout(this.opts.idleTimeout * 1000, () => socket.destroy());
+    }
+    socket.on('close', () => this.conns.delete(id));
+  }
+}
