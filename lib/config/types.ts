@@ -1,0 +1,65 @@
+/**
+ * The typed, read-only configuration a node runs with. Field names are the directives in
+ * camelCase; the directive table (directives.ts) is the one place that says how each is parsed,
+ * defaulted, validated and shown by CONFIG GET.
+ */
+import type { Durability } from '../storage/store';
+
+/** Redis's level names, plus the pino-style ones we also accept */
+export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'info' | 'warn' | 'error';
+
+export interface SeedAddress {
+  /** host name, IPv4 address, or IPv6 address without brackets */
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface Config {
+  readonly port: number;
+  readonly bind: readonly string[];
+  /** port + 10000 unless set */
+  readonly clusterPort: number;
+  /** null: derive one, then persist it in the data directory */
+  readonly nodeId: string | null;
+  /** null: the node uses ./data/<node-id> once it knows its id */
+  readonly dir: string | null;
+  readonly seeds: readonly SeedAddress[];
+  readonly zone: string;
+  readonly weight: number;
+  /** N */
+  readonly replicas: number;
+  /** R; min(2, replicas) unless set */
+  readonly readQuorum: number;
+  /** W; min(2, replicas) unless set */
+  readonly writeQuorum: number;
+  /** ms */
+  readonly requestTimeout: number;
+  readonly hintedHandoff: boolean;
+  /** ms; 0 disables anti-entropy */
+  readonly antiEntropyInterval: number;
+  readonly fsync: Durability;
+  readonly latencyTargetMs: number;
+  /** null: no secret, non-loopback peers are refused */
+  readonly clusterSecret: string | null;
+  /** null: no AUTH needed (`requirepass ""` also means none, as in Redis) */
+  readonly requirepass: string | null;
+  readonly loglevel: LogLevel;
+  /** '' = stdout */
+  readonly logfile: string;
+  readonly maxclients: number;
+  /** client idle seconds; 0 = never close */
+  readonly timeout: number;
+  /** bytes */
+  readonly protoMaxBulkLen: number;
+  /** bytes */
+  readonly clientQueryBufferLimit: number;
+  readonly protoMaxMultibulkLen: number;
+  /** bytes */
+  readonly protoInlineMaxSize: number;
+  /** a key with more siblings than this is reported (never truncated) */
+  readonly maxSiblings: number;
+  readonly maxHintsPerTarget: number;
+  readonly maxHints: number;
+  /** virtual nodes on the ring per unit of weight */
+  readonly vnodesPerWeight: number;
+}
