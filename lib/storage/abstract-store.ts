@@ -1,0 +1,283 @@
+/**
+ * The common half of every Store, in the shape of Level/abstract-level: the public methods check
+ * state and arguments and group writes; each implementation writes the `_hooks`.
+ *
+ * Write grouping: write() appends its ops to the queued batch and schedules one flush per tick.
+ * At most one `_batch` is on the device at a time, so batches land in the order they were queued
+ * (the LevelDB binding runs calls on a thread pool and would not keep that order itself); writes
+ * queued while a batch is in flight go together in the next one (group commit). Reads see queued
+ * and in-flight writes through an overlay, so a read issued after write() sees it.
+ *
+ * Callers must not mutate buffers passed to write() until its promise settles.
+ */
+import { StorageError, causeMessage } from './errors';
+import type { BatchOp, Durability, RangeOptions, Store } from './store';
+import { checkKey, checkOps, checkRange } from './validate-args';
+
+/** how the write flush is deferred: end of the microtask queue, or the check phase (setImmediate) */
+export type TickScheduler = 'microtask' | 'immediate';
+export type StoreStatus = 'new' | 'opening' | 'open' | 'closing' | 'closed';
+
+export interface AbstractStoreOptions {
+  /** 'always': every batch synced before its writes resolve; default 'everysec' */
+  readonly durability?: Durability;
+  /** default 'immediate' (measured faster under many concurrent writers; see bench/) */
+  readonly tick?: TickScheduler;
+}
+
+export interface BatchStats {
+  /** batches handed to `_batch` */
+  readonly batches: number;
+  /** ops in those batches */
+  readonly ops: number;
+}
+
+interface Batch {
+  readonly ops: BatchOp[];
+  /** overlay keys (latin1) of ops, to clear the overlay when the batch settles */
+  readonly keys: string[];
+  readonly result: Promise<void>;
+  /** resolves when result settles either way; attaching it marks a failure as handled */
+  readonly settled: Promise<void>;
+  resolve(): void;
+  reject(err: StorageError): void;
+}
+
+interface OverlayEntry {
+  readonly batch: Batch;
+  /** undefined for a del */
+  readonly value: Buffer | undefined;
+}
+
+const noop = (): void => undefined;
+
+function newBatch(): Batch {
+  let resolve: () => void = noop;
+  let reject: (err: StorageError) => void = noop;
+  const result = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { ops: [], keys: [], result, settled: result.then(noop, noop), resolve, reject };
+}
+
+export abstract class AbstractStore implements Store {
+  readonly durability: Durability;
+  private state: StoreStatus = 'new';
+  private opening: Promise<void> | null = null;
+  private closing: Promise<void> | null = null;
+  private queued: Batch | null = null;
+  private inFlight: Batch | null = null;
+  private flushScheduled = false;
+  private readonly overlay = new Map<string, OverlayEntry>();
+  private readonly schedule: (fn: () => void) => void;
+  private batches = 0;
+  private opsWritten = 0;
+
+  constructor(options: AbstractStoreOptions = {}) {
+    this.durability = options.durability ?? 'everysec';
+    this.schedule = options.tick === 'microtask' ? queueMicrotask : (fn) => void setImmediate(fn);
+  }
+
+  get status(): StoreStatus {
+    return this.state;
+  }
+
+  get batchStats(): BatchStats {
+    return { batches: this.batches, ops: this.opsWritten };
+  }
+
+  open(): Promise<void> {
+    if (this.state === 'open') return Promise.resolve();
+    if (this.state === 'opening' && this.opening !== null) return this.opening;
+    if (this.state === 'closing' && this.closing !== null) return this.closing.then(() => this.open());
+    this.state = 'opening';
+    const opening = (async () => {
+      try {
+        await this._open();
+        this.state = 'open';
+      } catch (err) {
+        this.state = 'closed';
+        throw err instanceof StorageError
+          ? err
+          : new StorageError('STORE_OPEN_FAILED', `store failed to open: ${causeMessage(err)}`, { cause: err });
+      }
+    })();
+    this.opening = opening;
+    return opening;
+  }
+
+  /** flushes queued writes, waits for them, then closes; writes and reads after this fail */
+  close(): Promise<void> {
+    if (this.state === 'closing' && this.closing !== null) return this.closing;
+    if (this.state === 'opening' && this.opening !== null) return this.opening.then(() => this.close(), noop);
+    if (this.state !== 'open') return Promise.resolve();
+    this.state = 'closing';
+    const closing = (async () => {
+      try {
+        await this.drain();
+        await this._close();
+      } finally {
+        this.state = 'closed';
+      }
+    })();
+    this.closing = closing;
+    return closing;
+  }
+
+  async get(key: Buffer): Promise<Buffer | undefined> {
+    this.checkOpen();
+    checkKey(key);
+    if (this.overlay.size > 0) {
+      const hit = this.overlay.get(key.toString('latin1'));
+      if (hit !== undefined) return hit.value === undefined ? undefined : Buffer.from(hit.value);
+    }
+    try {
+      return await this._get(key);
+    } catch (err) {
+      throw this.readError(err);
+    }
+  }
+
+  write(ops: readonly BatchOp[]): Promise<void> {
+    try {
+      this.checkOpen();
+      checkOps(ops);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (ops.length === 0) return Promise.resolve();
+    let batch = this.queued;
+    if (batch === null) {
+      batch = newBatch();
+      this.queued = batch;
+    }
+    for (const op of ops) {
+      const k = op.key.toString('latin1');
+      batch.ops.push(op);
+      batch.keys.push(k);
+      this.overlay.set(k, { batch, value: op.type === 'put' ? op.value : undefined });
+    }
+    this.scheduleFlush();
+    return batch.result;
+  }
+
+  /** waits for writes issued before the call to land, then iterates the device in key order */
+  range(opts: RangeOptions = {}): AsyncIterable<[Buffer, Buffer]> {
+    const pending = this.queued ?? this.inFlight;
+    return this.iterate(opts, pending === null ? null : pending.settled);
+  }
+
+  /** puts everything written before the call on disk */
+  async sync(): Promise<void> {
+    this.checkOpen();
+    const pending = this.queued ?? this.inFlight;
+    if (pending !== null) {
+      this.flush();
+      await pending.settled;
+    }
+    if (this.durability === 'always') return;
+    this.checkOpen();
+    try {
+      await this._sync();
+    } catch (err) {
+      throw new StorageError('STORE_WRITE_FAILED', `sync failed: ${causeMessage(err)}`, { cause: err });
+    }
+  }
+
+  protected abstract _open(): Promise<void>;
+  protected abstract _close(): Promise<void>;
+  protected abstract _get(key: Buffer): Promise<Buffer | undefined>;
+  /** apply ops atomically and in order; `sync` → on disk before resolving */
+  protected abstract _batch(ops: readonly BatchOp[], sync: boolean): Promise<void>;
+  /** limit is never 0 here; options are validated */
+  protected abstract _range(opts: RangeOptions): AsyncIterable<[Buffer, Buffer]>;
+  protected abstract _sync(): Promise<void>;
+
+  /** simulated crash: the store is closed at once and queued (unflushed) writes fail */
+  protected abort(reason: string): void {
+    this.state = 'closed';
+    const batch = this.queued;
+    this.queued = null;
+    if (batch !== null) this.settle(batch, new Error(reason));
+  }
+
+  private async *iterate(opts: RangeOptions, pending: Promise<void> | null): AsyncGenerator<[Buffer, Buffer]> {
+    this.checkOpen();
+    checkRange(opts);
+    if (pending !== null) await pending;
+    if (opts.limit === 0) return;
+    this.checkOpen();
+    try {
+      yield* this._range(opts);
+    } catch (err) {
+      throw this.readError(err);
+    }
+  }
+
+  private checkOpen(): void {
+    if (this.state !== 'open') throw new StorageError('STORE_NOT_OPEN', `store is not open (${this.state})`);
+  }
+
+  private readError(err: unknown): StorageError {
+    if (err instanceof StorageError) return err;
+    if (this.state !== 'open') {
+      return new StorageError('STORE_NOT_OPEN', `store closed during read: ${causeMessage(err)}`, { cause: err });
+    }
+    return new StorageError('STORE_READ_FAILED', `read failed: ${causeMessage(err)}`, { cause: err });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.inFlight !== null) return;
+    this.flushScheduled = true;
+    this.schedule(this.onTick);
+  }
+
+  private readonly onTick = (): void => {
+    this.flushScheduled = false;
+    this.flush();
+  };
+
+  private flush(): void {
+    const batch = this.queued;
+    if (batch === null || this.inFlight !== null) return;
+    this.queued = null;
+    this.inFlight = batch;
+    this.batches++;
+    this.opsWritten += batch.ops.length;
+    let applied: Promise<void>;
+    try {
+      applied = this._batch(batch.ops, this.durability === 'always');
+    } catch (err) {
+      applied = Promise.reject(err);
+    }
+    applied.then(
+      () => this.settle(batch, null),
+      (err: unknown) => this.settle(batch, err ?? new Error('batch failed')),
+    );
+  }
+
+  private settle(batch: Batch, err: unknown): void {
+    for (const k of batch.keys) {
+      if (this.overlay.get(k)?.batch === batch) this.overlay.delete(k);
+    }
+    if (this.inFlight === batch) this.inFlight = null;
+    if (err === null) {
+      batch.resolve();
+    } else {
+      const msg = `batch of ${batch.ops.length} ops failed: ${causeMessage(err)}`;
+      batch.reject(new StorageError('STORE_WRITE_FAILED', msg, { cause: err }));
+    }
+    if (this.queued !== null && this.state !== 'closed') this.scheduleFlush();
+  }
+
+  /** flush and wait until nothing is queued or in flight (no new writes arrive while closing) */
+  private async drain(): Promise<void> {
+    for (;;) {
+      this.flush();
+      const batch = this.inFlight;
+      if (batch === null) return;
+      await batch.settled;
+    }
+  }
+}

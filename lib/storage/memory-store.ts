@@ -1,0 +1,92 @@
+/**
+ * In-memory Store for in-process cluster tests: a sorted array of entries ordered by
+ * Buffer.compare (LevelDB's bytewise order), binary search for lookups. Same semantics as
+ * LevelStore; `durability` is accepted and ignored. crash() simulates a process crash.
+ */
+import { AbstractStore, type AbstractStoreOptions } from './abstract-store';
+import type { BatchOp, RangeOptions } from './store';
+
+interface Entry {
+  readonly key: Buffer;
+  value: Buffer;
+}
+
+export type MemoryStoreOptions = AbstractStoreOptions;
+
+export class MemoryStore extends AbstractStore {
+  private entries: Entry[] = [];
+  private readonly options: MemoryStoreOptions;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    super(options);
+    this.options = options;
+  }
+
+  /** number of keys held (applied writes only) */
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /**
+   * Simulated crash: this store closes at once (its unflushed writes fail with
+   * STORE_WRITE_FAILED) and the returned store, not yet open, holds what a crash keeps:
+   * every batch already applied, which includes every write whose promise resolved.
+   */
+  crash(): MemoryStore {
+    this.abort('store crashed before the write was applied');
+    const survivor = new MemoryStore(this.options);
+    survivor.entries = this.entries.map((e) => ({ key: e.key, value: e.value }));
+    return survivor;
+  }
+
+  protected async _open(): Promise<void> {}
+
+  protected async _close(): Promise<void> {}
+
+  protected async _sync(): Promise<void> {}
+
+  protected async _get(key: Buffer): Promise<Buffer | undefined> {
+    const i = this.lowerBound(key);
+    const e = this.entries[i];
+    return e !== undefined && e.key.equals(key) ? Buffer.from(e.value) : undefined;
+  }
+
+  protected _batch(ops: readonly BatchOp[]): Promise<void> {
+    for (const op of ops) {
+      const i = this.lowerBound(op.key);
+      const e = this.entries[i];
+      const found = e !== undefined && e.key.equals(op.key);
+      if (op.type === 'put') {
+        // copies: the caller may reuse its buffers once the write resolved
+        if (found) e.value = Buffer.from(op.value);
+        else this.entries.splice(i, 0, { key: Buffer.from(op.key), value: Buffer.from(op.value) });
+      } else if (found) {
+        this.entries.splice(i, 1);
+      }
+    }
+    return Promise.resolve();
+  }
+
+  protected async *_range(opts: RangeOptions): AsyncGenerator<[Buffer, Buffer]> {
+    const from = opts.gte === undefined ? 0 : this.lowerBound(opts.gte);
+    const to = opts.lt === undefined ? this.entries.length : this.lowerBound(opts.lt);
+    const limit = opts.limit ?? Infinity;
+    const count = Math.max(0, Math.min(to - from, limit));
+    // a snapshot of the range when iteration starts, as LevelDB iterators give
+    const picked = opts.reverse === true ? this.entries.slice(to - count, to).reverse() : this.entries.slice(from, from + count);
+    const pairs = picked.map((e): [Buffer, Buffer] => [e.key, e.value]);
+    for (const [k, v] of pairs) yield [Buffer.from(k), Buffer.from(v)];
+  }
+
+  /** index of the first entry whose key is >= key */
+  private lowerBound(key: Buffer): number {
+    let lo = 0;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (Buffer.compare(this.entries[mid]!.key, key) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
