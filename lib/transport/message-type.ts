@@ -1,0 +1,54 @@
+/**
+ * Peer message types: an APPEND-ONLY numeric enum. A value, once released, is never reused or
+ * renumbered, even after its message is retired (mark it deprecated instead). Ranges keep the
+ * families apart:
+ *     1– 15  connection: handshake, liveness
+ *    16– 47  coordinator ↔ replica
+ *    48– 79  membership / gossip
+ *    80–111  handoff (hints, ownership transfer)
+ *   112–143  anti-entropy
+ *   144–255  unassigned
+ */
+export enum MessageType {
+  // — connection (owned by the transport; handlers cannot be registered for these) —
+  /** initiator → acceptor: version, node id, advertised address, nonce */
+  HELLO = 1,
+  /** acceptor → initiator: its node id, address, nonce and proof of the secret */
+  HELLO_CHALLENGE = 2,
+  /** initiator → acceptor: proof of the secret */
+  HELLO_PROOF = 3,
+  /** acceptor → initiator: handshake accepted, the connection is open */
+  HELLO_OK = 4,
+  /** liveness probe; answered by the transport itself with the request body echoed */
+  PING = 5,
+
+  // — coordinator ↔ replica (16–47) —
+  REPLICA_READ = 16,
+  REPLICA_WRITE = 17,
+
+  // — membership / gossip (48–79) —
+  GOSSIP = 48,
+}
+
+/** Types the transport answers itself. */
+export const CONNECTION_TYPES: ReadonlySet<number> = new Set([
+  MessageType.HELLO,
+  MessageType.HELLO_CHALLENGE,
+  MessageType.HELLO_PROOF,
+  MessageType.HELLO_OK,
+  MessageType.PING,
+]);
+
+const KNOWN: ReadonlySet<number> = new Set(
+  Object.values(MessageType).filter((v): v is number => typeof v === 'number'),
+);
+
+/** True for a value this build's enum defines. */
+export function isKnownMessageType(n: number): n is MessageType {
+  return KNOWN.has(n);
+}
+
+/** 'REPLICA_READ' for 16; '#200' for an unknown value. For logs and errors. */
+export function messageTypeName(n: number): string {
+  return isKnownMessageType(n) ? MessageType[n] : `#${n}`;
+}
