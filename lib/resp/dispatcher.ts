@@ -3,11 +3,11 @@
  * (so a key's commands run in arrival order and read-modify-writes do not interleave), call the
  * handler, and turn any error into a RESP error reply. Never throws.
  */
-import type { ClientState, ServerContext } from './context';
+import type { ClientState, CommandContext, ServerContext } from './context';
 import type { ErrorReply, Reply } from './reply';
-import { commandKeys, type ResolvedCommand } from './command-table';
+import { commandKeys, type Handler, type ResolvedCommand } from './command-table';
 import { CommandError, Errors, toErrorReply } from './errors';
-import { KeyLocks } from '../util/key-locks';
+import { KeyLocks, type Release } from '../util/key-locks';
 
 export class Dispatcher {
   readonly locks = new KeyLocks();
@@ -35,19 +35,39 @@ export class Dispatcher {
         const r = handler(ctx, args);
         return r instanceof Promise ? r.catch(toErrorReply) : r;
       }
-      return this.locks.acquire(keys, def.flags.includes('write')).then(async (release) => {
-        try {
-          return await handler(ctx, args);
-        } catch (err) {
-          return toErrorReply(err);
-        } finally {
-          release();
-        }
-      });
+      const exclusive = def.flags.includes('write');
+      const release = this.locks.tryAcquire(keys, exclusive);
+      if (release) return runLocked(handler, ctx, args, release);
+      return this.locks.acquire(keys, exclusive).then((rel) => runLocked(handler, ctx, args, rel));
     } catch (err) {
       return toErrorReply(err);
     }
   }
+}
+
+/** run a handler holding its keys' lock; errors become replies; the lock is always released */
+function runLocked(handler: Handler, ctx: CommandContext, args: Buffer[], release: Release): Reply | Promise<Reply> {
+  let r: Reply | Promise<Reply>;
+  try {
+    r = handler(ctx, args);
+  } catch (err) {
+    release();
+    return toErrorReply(err);
+  }
+  if (!(r instanceof Promise)) {
+    release();
+    return r;
+  }
+  return r.then(
+    (v) => {
+      release();
+      return v;
+    },
+    (err: unknown) => {
+      release();
+      return toErrorReply(err);
+    },
+  );
 }
 
 export type Prepared =

@@ -3,6 +3,7 @@
  * state and arguments and group writes; each implementation writes the `_hooks`.
  *
  * Write grouping: write() appends its ops to the queued batch and schedules one flush per tick.
+ * Up to MAX_IN_FLIGHT batches may be on the device at once, never two that write the same key.
  * At most one `_batch` is on the device at a time, so batches land in the order they were queued
  * (the LevelDB binding runs calls on a thread pool and would not keep that order itself); writes
  * queued while a batch is in flight go together in the next one (group commit). Reads see queued
@@ -51,6 +52,9 @@ interface OverlayEntry {
 
 const noop = (): void => undefined;
 
+/** batches the device may apply at once (LevelDB queues them; overlap hides the thread hop) */
+const MAX_IN_FLIGHT = 4;
+
 function newBatch(): Batch {
   let resolve: () => void = noop;
   let reject: (err: StorageError) => void = noop;
@@ -67,7 +71,9 @@ export abstract class AbstractStore implements Store {
   private opening: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
   private queued: Batch | null = null;
-  private inFlight: Batch | null = null;
+  /** batches handed to _batch and not settled; their keys never overlap (see flush) */
+  private readonly inFlight = new Set<Batch>();
+  private readonly inFlightKeys = new Set<string>();
   private flushScheduled = false;
   private readonly overlay = new Map<string, OverlayEntry>();
   private readonly schedule: (fn: () => void) => void;
@@ -164,17 +170,16 @@ export abstract class AbstractStore implements Store {
 
   /** waits for writes issued before the call to land, then iterates the device in key order */
   range(opts: RangeOptions = {}): AsyncIterable<[Buffer, Buffer]> {
-    const pending = this.queued ?? this.inFlight;
-    return this.iterate(opts, pending === null ? null : pending.settled);
+    return this.iterate(opts, this.pendingSettled());
   }
 
   /** puts everything written before the call on disk */
   async sync(): Promise<void> {
     this.checkOpen();
-    const pending = this.queued ?? this.inFlight;
+    const pending = this.pendingSettled();
     if (pending !== null) {
       this.flush();
-      await pending.settled;
+      await pending;
     }
     if (this.durability === 'always') return;
     this.checkOpen();
@@ -227,8 +232,15 @@ export abstract class AbstractStore implements Store {
     return new StorageError('STORE_READ_FAILED', `read failed: ${causeMessage(err)}`, { cause: err });
   }
 
+  /** settles when every write issued so far has settled; null when none is pending */
+  private pendingSettled(): Promise<void> | null {
+    const all = [...this.inFlight].map((b) => b.settled);
+    if (this.queued !== null) all.push(this.queued.settled);
+    return all.length === 0 ? null : all.length === 1 ? all[0] : Promise.all(all).then(noop);
+  }
+
   private scheduleFlush(): void {
-    if (this.flushScheduled || this.inFlight !== null) return;
+    if (this.flushScheduled) return;
     this.flushScheduled = true;
     this.schedule(this.onTick);
   }
@@ -239,10 +251,14 @@ export abstract class AbstractStore implements Store {
   };
 
   private flush(): void {
+    // Several batches may be in flight (the device overlaps them), but never two that write the
+    // same key: their order of application would be up to the device's threads.
     const batch = this.queued;
-    if (batch === null || this.inFlight !== null) return;
+    if (batch === null || this.inFlight.size >= MAX_IN_FLIGHT) return;
+    for (const k of batch.keys) if (this.inFlightKeys.has(k)) return;
     this.queued = null;
-    this.inFlight = batch;
+    this.inFlight.add(batch);
+    for (const k of batch.keys) this.inFlightKeys.add(k);
     this.batches++;
     this.opsWritten += batch.ops.length;
     let applied: Promise<void>;
@@ -261,7 +277,7 @@ export abstract class AbstractStore implements Store {
     for (const k of batch.keys) {
       if (this.overlay.get(k)?.batch === batch) this.overlay.delete(k);
     }
-    if (this.inFlight === batch) this.inFlight = null;
+    if (this.inFlight.delete(batch)) for (const k of batch.keys) this.inFlightKeys.delete(k);
     if (err === null) {
       batch.resolve();
     } else {
@@ -275,9 +291,9 @@ export abstract class AbstractStore implements Store {
   private async drain(): Promise<void> {
     for (;;) {
       this.flush();
-      const batch = this.inFlight;
-      if (batch === null) return;
-      await batch.settled;
+      const pending = this.pendingSettled();
+      if (pending === null) return;
+      await pending;
     }
   }
 }

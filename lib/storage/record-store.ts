@@ -42,7 +42,7 @@ export class RecordStore {
 
   /** replace the record outright (tombstone reaping, local cleanup) */
   async remove(slot: number, key: Buffer): Promise<void> {
-    const release = await this.locks.acquire([key], true);
+    const release = this.locks.tryAcquire([key], true) ?? (await this.locks.acquire([key], true));
     try {
       await this.store.write([{ type: 'del', key: dataKey(slot, key) }]);
     } finally {
@@ -52,7 +52,7 @@ export class RecordStore {
 
   /** apply fn to the current record under the key's lock; fn returns null for "unchanged" */
   async update(slot: number, key: Buffer, fn: (cur: VRecord) => VRecord | null): Promise<VRecord> {
-    const release = await this.locks.acquire([key], true);
+    const release = this.locks.tryAcquire([key], true) ?? (await this.locks.acquire([key], true));
     try {
       const cur = await this.get(slot, key);
       const next = fn(cur);

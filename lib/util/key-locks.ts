@@ -2,14 +2,29 @@
  * FIFO read/write locks per key. `acquire` enqueues on every key at once, synchronously, so
  * callers that acquire in some order are granted in that order (no deadlock: a request never
  * holds one key while queueing for another). Readers of a key share it; a writer is alone.
+ * `tryAcquire` is the allocation-free fast path for the common uncontended case.
  */
-type Waiter = { exclusive: boolean; pending: number; grant: () => void; granted: boolean };
+export type Release = () => void;
+
+class Waiter {
+  pending: number;
+  /** queues in which this waiter was granted */
+  granted = 0;
+  resolve: ((r: Release) => void) | null = null;
+  release: Release = () => {};
+  constructor(
+    readonly exclusive: boolean,
+    n: number,
+  ) {
+    this.pending = n;
+  }
+}
 
 interface KeyQueue {
   waiters: Waiter[];
+  /** number of waiters at the front already granted */
+  grantedCount: number;
 }
-
-export type Release = () => void;
 
 export class KeyLocks {
   private readonly queues = new Map<string, KeyQueue>();
@@ -19,67 +34,69 @@ export class KeyLocks {
     return this.queues.size;
   }
 
+  /** the lock at once if no other holder or waiter is on any of the keys, else null */
+  tryAcquire(keys: readonly Buffer[], exclusive: boolean): Release | null {
+    const names = keyNames(keys);
+    for (const n of names) if (this.queues.has(n)) return null;
+    const w = new Waiter(exclusive, 0);
+    for (const n of names) this.queues.set(n, { waiters: [w], grantedCount: 1 });
+    return (w.release = this.releaser(names, w));
+  }
+
   acquire(keys: readonly Buffer[], exclusive: boolean): Promise<Release> {
-    const names = [...new Set(keys.map((k) => k.toString('latin1')))];
+    const fast = this.tryAcquire(keys, exclusive);
+    if (fast) return Promise.resolve(fast);
+    const names = keyNames(keys);
     return new Promise<Release>((resolve) => {
-      const waiter: Waiter = { exclusive, pending: names.length, granted: false, grant: () => {} };
-      const release: Release = () => {
-        for (const n of names) this.leave(n, waiter);
-      };
-      waiter.grant = () => {
-        waiter.pending--;
-        if (waiter.pending === 0) resolve(release);
-      };
-      if (names.length === 0) {
-        resolve(release);
-        return;
-      }
+      const w = new Waiter(exclusive, names.length);
+      w.resolve = resolve;
+      w.release = this.releaser(names, w);
       for (const n of names) {
         let q = this.queues.get(n);
         if (!q) {
-          q = { waiters: [] };
+          q = { waiters: [], grantedCount: 0 };
           this.queues.set(n, q);
         }
-        q.waiters.push(waiter);
+        q.waiters.push(w);
         this.pump(q);
       }
     });
   }
 
+  private releaser(names: string[], w: Waiter): Release {
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      for (const n of names) this.leave(n, w);
+    };
+  }
+
   private pump(q: KeyQueue): void {
     // grant the longest prefix that may run together: one writer, or a run of readers
-    for (let i = 0; i < q.waiters.length; i++) {
-      const w = q.waiters[i];
-      if (w.exclusive && i > 0) return;
-      if (!this.isGrantedIn(q, w)) {
-        this.markGranted(q, w);
-        w.grant();
-      }
+    while (q.grantedCount < q.waiters.length) {
+      const w = q.waiters[q.grantedCount];
+      if (w.exclusive && q.grantedCount > 0) return;
+      if (q.grantedCount > 0 && q.waiters[0].exclusive) return;
+      q.grantedCount++;
+      if (--w.pending === 0 && w.resolve) w.resolve(w.release);
       if (w.exclusive) return;
     }
-  }
-
-  private readonly grantedIn = new WeakMap<Waiter, Set<KeyQueue>>();
-
-  private isGrantedIn(q: KeyQueue, w: Waiter): boolean {
-    return this.grantedIn.get(w)?.has(q) ?? false;
-  }
-
-  private markGranted(q: KeyQueue, w: Waiter): void {
-    let s = this.grantedIn.get(w);
-    if (!s) {
-      s = new Set();
-      this.grantedIn.set(w, s);
-    }
-    s.add(q);
   }
 
   private leave(name: string, w: Waiter): void {
     const q = this.queues.get(name);
     if (!q) return;
     const i = q.waiters.indexOf(w);
-    if (i >= 0) q.waiters.splice(i, 1);
+    if (i < 0) return;
+    q.waiters.splice(i, 1);
+    if (i < q.grantedCount) q.grantedCount--;
     if (q.waiters.length === 0) this.queues.delete(name);
     else this.pump(q);
   }
+}
+
+function keyNames(keys: readonly Buffer[]): string[] {
+  if (keys.length === 1) return [keys[0].toString('latin1')];
+  return [...new Set(keys.map((k) => k.toString('latin1')))];
 }

@@ -183,7 +183,7 @@ export function storeCompliance(name: string, factory: () => Promise<Store>): vo
         expect(await store.get(s('gone'))).to.equal(undefined);
       });
 
-      it('keeps one batch on the device at a time, so a later write to a key lands last', async () => {
+      it('never has two batches writing one key on the device at once, so a later write to it lands last', async () => {
         const spy = spyBatch(store);
         const writes: Array<Promise<void>> = [];
         for (let round = 0; round < 200; round++) {
