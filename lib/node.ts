@@ -10,8 +10,12 @@ import { createLogger } from './observability/logger';
 import { resolveIdentity } from './node-identity';
 import { LevelStore } from './storage/level-store';
 import { RecordStore } from './storage/record-store';
-import { LocalKeyspace } from './coordinator/local-keyspace';
-import type { Keyspace } from './coordinator/keyspace';
+import { Coordinator } from './coordinator/coordinator';
+import { registerReplicaHandlers } from './coordinator/replica-handlers';
+import { TcpTransport } from './transport';
+import { Membership } from './membership/membership';
+import type { MemberInfo } from './membership/view';
+import { renderSeed } from './config';
 import { buildCommandTable } from './resp/commands';
 import { Dispatcher } from './resp/dispatcher';
 import { RespServer } from './resp/server';
@@ -47,6 +51,8 @@ export class QuorumNode {
   readonly log: Logger;
   private readonly store: LevelStore;
   private resp: RespServer | null = null;
+  private transport: TcpTransport | null = null;
+  private membership: Membership | null = null;
   private stopTimers: Array<() => void> = [];
 
   constructor(private readonly opts: NodeOptions) {
@@ -63,11 +69,45 @@ export class QuorumNode {
     const clock = this.opts.clock ?? systemClock;
     await this.store.open();
     const records = new RecordStore(this.store);
-    const keyspace: Keyspace = new LocalKeyspace(this.nodeId, records, {
-      n: config.replicas,
-      r: config.readQuorum,
-      w: config.writeQuorum,
+    const host = config.bind[0];
+    const address = `${host}:${config.clusterPort}`;
+    const transport = new TcpTransport({
+      localId: this.nodeId,
+      listenHost: host,
+      listenPort: config.clusterPort,
+      advertiseAddress: address,
+      secret: config.clusterSecret,
+      logger: this.log.child({ module: 'transport' }),
+      clock,
     });
+    this.transport = transport;
+    const me: MemberInfo = {
+      id: this.nodeId,
+      address,
+      respHost: host,
+      respPort: config.port,
+      zone: config.zone,
+      weight: config.weight,
+      status: 'normal',
+      generation: clock.now(),
+      version: 1,
+    };
+    const membership = new Membership(me, transport, clock, Math.random, {
+      seeds: config.seeds.map(renderSeed),
+      vnodesPerWeight: config.vnodesPerWeight,
+      gossipIntervalMs: 1000,
+      requestTimeoutMs: config.requestTimeout,
+    }, this.log.child({ module: 'membership' }));
+    this.membership = membership;
+    const keyspace = new Coordinator(membership, records, transport, {
+      replicas: config.replicas,
+      readQuorum: config.readQuorum,
+      writeQuorum: config.writeQuorum,
+      requestTimeout: config.requestTimeout,
+    }, this.log.child({ module: 'coordinator' }));
+    registerReplicaHandlers(transport, records, keyspace, null);
+    await transport.start();
+    membership.start();
     const stats: ServerStats = {
       startedAt: clock.now(),
       commandsProcessed: 0,
@@ -86,7 +126,16 @@ export class QuorumNode {
       commands,
       clients: { list: () => resp?.list() ?? [], get: (id) => resp?.get(id), kill: (id) => resp?.kill(id) ?? false },
       stats,
-      infoSections: () => [],
+      infoSections: () => [
+        ['cluster', [
+          ['cluster_enabled', 1],
+          ['cluster_known_nodes', membership.memberCount()],
+          ['cluster_reachable_nodes', membership.memberIds().filter((id) => membership.isUp(id)).length],
+          ['ring_checksum', membership.ringChecksum()],
+          ['read_repairs', keyspace.stats.readRepairs],
+          ['forwarded_requests', keyspace.stats.forwarded],
+        ]],
+      ],
       version: VERSION,
     };
     const dispatcher = new Dispatcher(server);
@@ -132,7 +181,9 @@ export class QuorumNode {
     const stops = this.stopTimers;
     this.stopTimers = [];
     for (const s of stops) s();
+    this.membership?.stop();
     await this.resp?.close();
+    await this.transport?.close();
     await this.store.close();
     this.log.info('stopped');
   }

@@ -25,6 +25,11 @@ export enum MessageType {
   // — coordinator ↔ replica (16–47) —
   REPLICA_READ = 16,
   REPLICA_WRITE = 17,
+  /** a request forwarded (one hop) to a node that coordinates the key */
+  COORDINATE_READ = 18,
+  COORDINATE_WRITE = 19,
+  /** a replica's records of a window of slots (cluster-wide KEYS / SCAN / DBSIZE) */
+  REPLICA_SCAN = 20,
 
   // — membership / gossip (48–79) —
   GOSSIP = 48,

@@ -1,0 +1,207 @@
+/**
+ * The quorum coordinator (Dynamo §4.5): any node accepts any request. A node among the first N
+ * healthy nodes of the key's preference list coordinates it; any other node forwards it there
+ * (one hop), so the coordinator holds a replica and plain SET/DEL see what they overwrite.
+ * Writes: new version on the local replica, then to the other targets, answered at W acks.
+ * Reads: all targets asked, answered at R replies with the merged siblings, then stale replicas
+ * are repaired (read repair).
+ */
+import type { Logger } from 'pino';
+import type { Keyspace, QuorumOverride, ScanPage } from './keyspace';
+import type { ClusterView } from './cluster-view';
+import type { RecordStore } from '../storage/record-store';
+import type { Transport } from '../transport';
+import { MessageType } from '../transport/message-type';
+import { keySlot, preferenceListWithFallbacks, type PreferenceEntry } from '../ring';
+import { decodeRecord, encodeRecord, mergeAll, recordsEqual, visible } from '../versioning';
+import { encodeContextBytes } from '../versioning/context-codec';
+import type { NewVersion, NodeId, VersionVector, VRecord } from '../versioning/types';
+import { fanout } from './fanout';
+import { QuorumError } from './quorum-tally';
+import { buf, pack, packVersion, unpackObject } from './messages';
+import { SLOTS } from '../storage/keys';
+
+export interface CoordinatorOptions {
+  readonly replicas: number;
+  readonly readQuorum: number;
+  readonly writeQuorum: number;
+  readonly requestTimeout: number;
+}
+
+/** where a write that a target missed should go later (hinted handoff) */
+export interface HintSink {
+  add(target: NodeId, slot: number, key: Buffer): void;
+}
+
+export interface CoordinatorStats {
+  readRepairs: number;
+  forwarded: number;
+}
+
+const SCAN_WINDOW = 256;
+
+export class Coordinator implements Keyspace {
+  readonly stats: CoordinatorStats = { readRepairs: 0, forwarded: 0 };
+
+  constructor(
+    private readonly view: ClusterView,
+    private readonly records: RecordStore,
+    private readonly transport: Transport,
+    private readonly opts: CoordinatorOptions,
+    private readonly log: Logger,
+    private readonly hints: HintSink | null = null,
+  ) {}
+
+  quorum(q?: QuorumOverride): { n: number; r: number; w: number } {
+    const n = Math.max(1, Math.min(this.opts.replicas, this.view.memberCount()));
+    return { n, r: Math.min(q?.r ?? this.opts.readQuorum, n), w: Math.min(q?.w ?? this.opts.writeQuorum, n) };
+  }
+
+  /** the first N healthy nodes of the key's preference list, fallbacks tagged */
+  targets(slot: number, n: number): PreferenceEntry[] {
+    const self = this.view.self;
+    return preferenceListWithFallbacks(this.view.ring(), slot, n, (id) => id === self || this.view.isUp(id));
+  }
+
+  async read(key: Buffer, q?: QuorumOverride, forced = false): Promise<VRecord> {
+    const slot = keySlot(key);
+    const { n, r } = this.quorum(q);
+    const targets = this.targets(slot, n);
+    if (!forced && !targets.some((t) => t.id === this.view.self)) {
+      return this.forward(targets, MessageType.COORDINATE_READ, { k: key, r });
+    }
+    const res = await fanout('read', targets.map((t) => t.id), r, (id) => this.readReplica(id, slot, key), (id, err) => this.failed(id, err));
+    void res.all.then((all) => this.repair(slot, key, all)).catch((err: unknown) => this.log.warn({ err }, 'read repair failed'));
+    return mergeAll(res.answers.values());
+  }
+
+  async write(key: Buffer, ctx: VersionVector | null, v: NewVersion, q?: QuorumOverride, forced = false): Promise<VRecord> {
+    const slot = keySlot(key);
+    const { n, w } = this.quorum(q);
+    const targets = this.targets(slot, n);
+    const self = this.view.self;
+    if (!forced && !targets.some((t) => t.id === self)) {
+      const c = ctx === null ? null : encodeContextBytes(ctx);
+      return this.forward(targets, MessageType.COORDINATE_WRITE, { k: key, c, v: packVersion(v), w });
+    }
+    const rec = await this.records.coordinate(slot, key, self, ctx, v);
+    const body = encodeRecord(rec);
+    const hintOf = new Map(targets.map((t) => [t.id, t.fallbackFor]));
+    // the local replica already holds the new version: it counts as the first acknowledgement
+    const ask = (id: NodeId) => (id === self ? Promise.resolve() : this.writeReplica(id, key, body, hintOf.get(id)));
+    await fanout('write', targets.map((t) => t.id), w, ask, (id, err) => {
+      this.failed(id, err);
+      this.hints?.add(hintOf.get(id) ?? id, slot, key);
+    });
+    return rec;
+  }
+
+  localRecord(key: Buffer): Promise<VRecord> {
+    return this.records.get(keySlot(key), key);
+  }
+
+  /** visible keys of the whole cluster: every node's replica of a window of slots, merged per key */
+  async scan(cursor: number, count: number, now: number): Promise<ScanPage> {
+    const keys: Buffer[] = [];
+    let slot = cursor;
+    while (slot < SLOTS && keys.length < count) {
+      const to = Math.min(SLOTS - 1, slot + SCAN_WINDOW - 1);
+      const byKey = new Map<string, { key: Buffer; recs: VRecord[] }>();
+      const ids = this.view.memberIds().filter((id) => id === this.view.self || this.view.isUp(id));
+      await Promise.all(
+        ids.map(async (id) => {
+          for (const [key, rec] of await this.scanReplica(id, slot, to)) {
+            const s = key.toString('latin1');
+            const e = byKey.get(s) ?? { key, recs: [] };
+            e.recs.push(rec);
+            byKey.set(s, e);
+          }
+        }),
+      );
+      for (const e of [...byKey.values()].sort((a, b) => Buffer.compare(a.key, b.key))) {
+        if (visible(mergeAll(e.recs), now)) keys.push(e.key);
+      }
+      slot = to + 1;
+    }
+    return { next: slot >= SLOTS ? 0 : slot, keys };
+  }
+
+  private async scanReplica(id: NodeId, from: number, to: number): Promise<Array<[Buffer, VRecord]>> {
+    if (id === this.view.self) {
+      const out: Array<[Buffer, VRecord]> = [];
+      for await (const r of this.records.scanSlots(from, to)) out.push([r.key, r.record]);
+      return out;
+    }
+    try {
+      const res = unpackObject(await this.request(id, MessageType.REPLICA_SCAN, pack({ f: from, t: to })));
+      const ks = res.k;
+      const rs = res.r;
+      if (!Array.isArray(ks) || !Array.isArray(rs) || ks.length !== rs.length) throw new Error('bad scan reply');
+      return ks.map((k, i) => [buf({ k }, 'k'), decodeRecord(buf({ r: rs[i] }, 'r'))]);
+    } catch (err) {
+      this.failed(id, err);
+      return [];
+    }
+  }
+
+  private async readReplica(id: NodeId, slot: number, key: Buffer): Promise<VRecord> {
+    if (id === this.view.self) return this.records.get(slot, key);
+    const res = unpackObject(await this.request(id, MessageType.REPLICA_READ, pack({ k: key })));
+    return decodeRecord(buf(res, 'r'));
+  }
+
+  private async writeReplica(id: NodeId, key: Buffer, record: Buffer, hintFor: NodeId | undefined): Promise<void> {
+    await this.request(id, MessageType.REPLICA_WRITE, pack({ k: key, r: record, h: hintFor ?? null }));
+  }
+
+  private async request(id: NodeId, type: MessageType, body: Buffer): Promise<Buffer> {
+    const address = this.view.addressOf(id);
+    if (!address) throw Object.assign(new Error(`no address for ${id}`), { code: 'UNREACHABLE' });
+    const res = await this.transport.request(address, type, body, this.opts.requestTimeout);
+    this.view.reportSuccess(id);
+    return res;
+  }
+
+  private failed(id: NodeId, err: unknown): void {
+    const code = (err as { code?: string }).code;
+    if (code === 'TIMEOUT' || code === 'UNREACHABLE' || code === 'CLOSED' || code === 'AUTH_FAILED') this.view.reportFailure(id);
+    this.log.debug({ peer: id, err: (err as Error).message }, 'replica request failed');
+  }
+
+  /** send the merged record to every replica that answered something else */
+  private async repair(slot: number, key: Buffer, all: Map<NodeId, VRecord>): Promise<void> {
+    if (all.size < 2) return;
+    const merged = mergeAll(all.values());
+    const body = encodeRecord(merged);
+    await Promise.all(
+      [...all].map(async ([id, rec]) => {
+        if (recordsEqual(rec, merged)) return;
+        this.stats.readRepairs++;
+        if (id === this.view.self) await this.records.merge(slot, key, merged);
+        else await this.writeReplica(id, key, body, undefined).catch((err: unknown) => this.failed(id, err));
+      }),
+    );
+  }
+
+  /** one hop to the first target that answers; a NOQUORUM from it is final */
+  private async forward(targets: PreferenceEntry[], type: MessageType, msg: object): Promise<VRecord> {
+    this.stats.forwarded++;
+    const body = pack(msg);
+    const tried: string[] = [];
+    for (const t of targets) {
+      try {
+        const res = unpackObject(await this.request(t.id, type, body));
+        return decodeRecord(buf(res, 'r'));
+      } catch (err) {
+        const e = err as { code?: string; remoteCode?: string; message: string };
+        if (e.code === 'REMOTE_ERROR') {
+          if (e.remoteCode === 'NOQUORUM' || /NOQUORUM/.test(e.message)) throw new QuorumError(e.message.replace(/^.*?NOQUORUM /, ''));
+          throw err;
+        }
+        this.failed(t.id, err);
+        tried.push(`${t.id}: ${e.code ?? e.message}`);
+      }
+    }
+    throw new QuorumError(`no coordinator for the key answered (${tried.join(', ') || 'no targets'})`);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The replica side of the coordinator's messages, one handler per type: every field is validated
+ * (messages.ts, the record codec) before anything touches the store.
+ */
+import type { Transport } from '../transport';
+import { MessageType } from '../transport/message-type';
+import type { RecordStore } from '../storage/record-store';
+import type { Coordinator, HintSink } from './coordinator';
+import { keySlot } from '../ring';
+import { decodeContextBytes } from '../versioning/context-codec';
+import { decodeRecord, encodeRecord } from '../versioning';
+import { buf, int, optBuf, optInt, optStr, pack, unpackObject, unpackVersion } from './messages';
+import { SLOTS } from '../storage/keys';
+
+const MAX_SCAN_SLOTS = 1024;
+
+export function registerReplicaHandlers(
+  transport: Transport,
+  records: RecordStore,
+  coordinator: Coordinator,
+  hints: HintSink | null,
+): void {
+  transport.handle(MessageType.REPLICA_READ, async (body) => {
+    const key = buf(unpackObject(body), 'k');
+    return pack({ r: encodeRecord(await records.get(keySlot(key), key)) });
+  });
+
+  transport.handle(MessageType.REPLICA_WRITE, async (body) => {
+    const m = unpackObject(body);
+    const key = Buffer.from(buf(m, 'k'));
+    const rec = decodeRecord(buf(m, 'r'));
+    const hintFor = optStr(m, 'h');
+    const slot = keySlot(key);
+    await records.merge(slot, key, rec);
+    // a fallback keeps the write with the name of the node it stands in for
+    if (hintFor !== null) hints?.add(hintFor, slot, key);
+    return pack({});
+  });
+
+  transport.handle(MessageType.COORDINATE_READ, async (body) => {
+    const m = unpackObject(body);
+    const key = Buffer.from(buf(m, 'k'));
+    const r = optInt(m, 'r', 1, 255) ?? undefined;
+    return pack({ r: encodeRecord(await coordinator.read(key, { r }, true)) });
+  });
+
+  transport.handle(MessageType.COORDINATE_WRITE, async (body) => {
+    const m = unpackObject(body);
+    const key = Buffer.from(buf(m, 'k'));
+    const c = optBuf(m, 'c');
+    const w = optInt(m, 'w', 1, 255) ?? undefined;
+    const v = unpackVersion(m.v as Record<string, unknown>);
+    const rec = await coordinator.write(key, c === null ? null : decodeContextBytes(c), v, { w }, true);
+    return pack({ r: encodeRecord(rec) });
+  });
+
+  transport.handle(MessageType.REPLICA_SCAN, async (body) => {
+    const m = unpackObject(body);
+    const from = int(m, 'f', 0, SLOTS - 1);
+    const to = int(m, 't', from, Math.min(SLOTS - 1, from + MAX_SCAN_SLOTS - 1));
+    const keys: Buffer[] = [];
+    const recs: Buffer[] = [];
+    for await (const r of records.scanSlots(from, to)) {
+      keys.push(r.key);
+      recs.push(encodeRecord(r.record));
+    }
+    return pack({ k: keys, r: recs });
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * The gossiped membership view (pure): every node's own description, merged by one rule — for
+ * the same node id, the entry with the higher (generation, version) wins. A node bumps its
+ * version when it changes its own entry and starts a new generation on every restart, so its
+ * newest word always wins, and every node that has heard the same entries holds the same view.
+ */
+import type { NodeId } from '../versioning/types';
+
+export type MemberStatus = 'joining' | 'normal' | 'leaving' | 'removed';
+
+export interface MemberInfo {
+  readonly id: NodeId;
+  /** cluster-port address, host:port */
+  readonly address: string;
+  /** where clients reach it (RESP) */
+  readonly respHost: string;
+  readonly respPort: number;
+  readonly zone: string;
+  readonly weight: number;
+  readonly status: MemberStatus;
+  readonly generation: number;
+  readonly version: number;
+}
+
+export type View = ReadonlyMap<NodeId, MemberInfo>;
+
+export function newer(a: MemberInfo, b: MemberInfo): boolean {
+  return a.generation !== b.generation ? a.generation > b.generation : a.version > b.version;
+}
+
+/** merge incoming entries into a view; `changed` lists the ids whose entry was replaced or added */
+export function mergeView(view: View, incoming: readonly MemberInfo[]): { view: View; changed: NodeId[] } {
+  let next: Map<NodeId, MemberInfo> | null = null;
+  const changed: NodeId[] = [];
+  for (const m of incoming) {
+    const cur = (next ?? view).get(m.id);
+    if (cur && !newer(m, cur)) continue;
+    next ??= new Map(view);
+    next.set(m.id, m);
+    changed.push(m.id);
+  }
+  return { view: next ?? view, changed };
+}
+
+/** this node's own entry after a change: same generation, next version */
+export function bump(self: MemberInfo, change: Partial<Omit<MemberInfo, 'id' | 'generation' | 'version'>>): MemberInfo {
+  return { ...self, ...change, version: self.version + 1 };
+}
+
+/** members that hold a place on the ring */
+export function ringMembers(view: View): MemberInfo[] {
+  return [...view.values()].filter((m) => m.status !== 'removed');
+}
+
+/** a short digest of a view to compare cheaply (ids with generation.version) */
+export function viewDigest(view: View): string {
+  return [...view.values()]
+    .map((m) => `${m.id}@${m.generation}.${m.version}`)
+    .sort()
+    .join(',');
+}
