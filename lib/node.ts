@@ -9,12 +9,8 @@ import type { Config } from './config';
 import { createLogger } from './observability/logger';
 import { resolveIdentity } from './node-identity';
 import { LevelStore } from './storage/level-store';
-import { RecordStore } from './storage/record-store';
-import { Coordinator } from './coordinator/coordinator';
-import { registerReplicaHandlers } from './coordinator/replica-handlers';
 import { TcpTransport } from './transport';
-import { Membership } from './membership/membership';
-import type { MemberInfo } from './membership/view';
+import { ClusterMember } from './cluster-member';
 import { renderSeed } from './config';
 import { buildCommandTable } from './resp/commands';
 import { Dispatcher } from './resp/dispatcher';
@@ -51,8 +47,7 @@ export class QuorumNode {
   readonly log: Logger;
   private readonly store: LevelStore;
   private resp: RespServer | null = null;
-  private transport: TcpTransport | null = null;
-  private membership: Membership | null = null;
+  private member: ClusterMember | null = null;
   private stopTimers: Array<() => void> = [];
 
   constructor(private readonly opts: NodeOptions) {
@@ -68,7 +63,6 @@ export class QuorumNode {
     const { config } = this.opts;
     const clock = this.opts.clock ?? systemClock;
     await this.store.open();
-    const records = new RecordStore(this.store);
     const host = config.bind[0];
     const address = `${host}:${config.clusterPort}`;
     const transport = new TcpTransport({
@@ -80,34 +74,19 @@ export class QuorumNode {
       logger: this.log.child({ module: 'transport' }),
       clock,
     });
-    this.transport = transport;
-    const me: MemberInfo = {
-      id: this.nodeId,
-      address,
-      respHost: host,
-      respPort: config.port,
-      zone: config.zone,
-      weight: config.weight,
-      status: 'normal',
-      generation: clock.now(),
-      version: 1,
-    };
-    const membership = new Membership(me, transport, clock, Math.random, {
+    const member = new ClusterMember(this.store, transport, clock, Math.random, {
+      self: { id: this.nodeId, address, respHost: host, respPort: config.port, zone: config.zone, weight: config.weight },
       seeds: config.seeds.map(renderSeed),
-      vnodesPerWeight: config.vnodesPerWeight,
-      gossipIntervalMs: 1000,
-      requestTimeoutMs: config.requestTimeout,
-    }, this.log.child({ module: 'membership' }));
-    this.membership = membership;
-    const keyspace = new Coordinator(membership, records, transport, {
       replicas: config.replicas,
       readQuorum: config.readQuorum,
       writeQuorum: config.writeQuorum,
       requestTimeout: config.requestTimeout,
-    }, this.log.child({ module: 'coordinator' }));
-    registerReplicaHandlers(transport, records, keyspace, null);
-    await transport.start();
-    membership.start();
+      vnodesPerWeight: config.vnodesPerWeight,
+      gossipIntervalMs: 1000,
+    }, this.log);
+    this.member = member;
+    await member.start();
+    const { membership, coordinator: keyspace } = member;
     const stats: ServerStats = {
       startedAt: clock.now(),
       commandsProcessed: 0,
@@ -123,6 +102,14 @@ export class QuorumNode {
       clock,
       rng: Math.random,
       keyspace,
+      cluster: {
+        myId: this.nodeId,
+        members: () => membership.members(),
+        ring: () => membership.ring(),
+        ringChecksum: () => membership.ringChecksum(),
+        isUp: (id) => membership.isUp(id),
+        replicas: () => keyspace.quorum().n,
+      },
       commands,
       clients: { list: () => resp?.list() ?? [], get: (id) => resp?.get(id), kill: (id) => resp?.kill(id) ?? false },
       stats,
@@ -181,9 +168,8 @@ export class QuorumNode {
     const stops = this.stopTimers;
     this.stopTimers = [];
     for (const s of stops) s();
-    this.membership?.stop();
     await this.resp?.close();
-    await this.transport?.close();
+    await this.member?.stop();
     await this.store.close();
     this.log.info('stopped');
   }

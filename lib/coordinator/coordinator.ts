@@ -12,7 +12,7 @@ import type { ClusterView } from './cluster-view';
 import type { RecordStore } from '../storage/record-store';
 import type { Transport } from '../transport';
 import { MessageType } from '../transport/message-type';
-import { keySlot, preferenceListWithFallbacks, type PreferenceEntry } from '../ring';
+import { keySlot, preferenceList, preferenceListWithFallbacks, type PreferenceEntry } from '../ring';
 import { decodeRecord, encodeRecord, mergeAll, recordsEqual, visible } from '../versioning';
 import { encodeContextBytes } from '../versioning/context-codec';
 import type { NewVersion, NodeId, VersionVector, VRecord } from '../versioning/types';
@@ -70,6 +70,7 @@ export class Coordinator implements Keyspace {
     if (!forced && !targets.some((t) => t.id === this.view.self)) {
       return this.forward(targets, MessageType.COORDINATE_READ, { k: key, r });
     }
+    this.checkReachable('read', slot, n, r, targets);
     const res = await fanout('read', targets.map((t) => t.id), r, (id) => this.readReplica(id, slot, key), (id, err) => this.failed(id, err));
     void res.all.then((all) => this.repair(slot, key, all)).catch((err: unknown) => this.log.warn({ err }, 'read repair failed'));
     return mergeAll(res.answers.values());
@@ -84,6 +85,7 @@ export class Coordinator implements Keyspace {
       const c = ctx === null ? null : encodeContextBytes(ctx);
       return this.forward(targets, MessageType.COORDINATE_WRITE, { k: key, c, v: packVersion(v), w });
     }
+    this.checkReachable('write', slot, n, w, targets);
     const rec = await this.records.coordinate(slot, key, self, ctx, v);
     const body = encodeRecord(rec);
     const hintOf = new Map(targets.map((t) => [t.id, t.fallbackFor]));
@@ -94,6 +96,13 @@ export class Coordinator implements Keyspace {
       this.hints?.add(hintOf.get(id) ?? id, slot, key);
     });
     return rec;
+  }
+
+  /** fail before touching any replica when fewer than `needed` nodes are reachable at all */
+  private checkReachable(op: string, slot: number, n: number, needed: number, targets: PreferenceEntry[]): void {
+    if (targets.length >= needed) return;
+    const down = preferenceList(this.view.ring(), slot, n).filter((id) => !this.view.isUp(id));
+    throw new QuorumError(`${op} needed ${needed} replicas, ${targets.length} reachable (down: ${down.join(', ') || 'none'})`);
   }
 
   localRecord(key: Buffer): Promise<VRecord> {

@@ -6,6 +6,8 @@ import type { Config } from '../config';
 import type { Keyspace } from '../coordinator/keyspace';
 import type { CommandTable } from './command-table';
 import type { Clock } from '../util/clock';
+import type { MemberInfo } from '../membership/view';
+import type { Ring } from '../ring';
 
 export interface ClientState {
   readonly id: number;
@@ -42,6 +44,19 @@ export interface ServerStats {
   siblingLimitExceeded: number;
 }
 
+/** the cluster as the CLUSTER commands and INFO see it */
+export interface ClusterContext {
+  readonly myId: string;
+  /** every known member (removed ones included, flagged by status) */
+  members(): MemberInfo[];
+  ring(): Ring;
+  ringChecksum(): string;
+  /** self is always up */
+  isUp(id: string): boolean;
+  /** N in force (replicas capped at the member count) */
+  replicas(): number;
+}
+
 export interface ServerContext {
   readonly nodeId: string;
   readonly config: Config;
@@ -49,6 +64,7 @@ export interface ServerContext {
   /** uniform in [0, 1): injected so tests can seed it */
   readonly rng: () => number;
   readonly keyspace: Keyspace;
+  readonly cluster: ClusterContext;
   readonly commands: CommandTable;
   readonly clients: ClientRegistry;
   readonly stats: ServerStats;
