@@ -172,6 +172,6 @@ export class Connection {
     const slot: Slot = { done: false, reply: null, close: false };
     this.slots.push(slot);
     this.client.closeAfterReply = true;
-    this.complete(slot, new ErrorReply(err.message));
+    this.complete(slot, err.toReply());
   }
 }

@@ -11,11 +11,10 @@ function ping(_ctx: CommandContext, args: Buffer[]): Reply {
 }
 
 function select(_ctx: CommandContext, args: Buffer[]): Reply {
-  let db: bigint;
-  try {
-    db = parseI64(args[1]);
-  } catch {
-    throw new CommandError('ERR value is not an integer or out of range');
+  const db = parseI64(args[1]); // "value is not an integer or out of range"
+  // Redis reads the index as a C int before checking it against the number of databases
+  if (db < -2147483648n || db > 2147483647n) {
+    throw new CommandError('ERR value is out of range, value must between -2147483648 and 2147483647');
   }
   if (db !== 0n) throw new CommandError('ERR DB index is out of range');
   return OK;
@@ -69,7 +68,7 @@ function hello(ctx: CommandContext, args: Buffer[]): Reply {
       throw new CommandError(`ERR Syntax error in HELLO option '${args[i].toString('latin1')}'`);
     }
   }
-  if (!ctx.client.authenticated) throw new CommandError('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+  if (!ctx.client.authenticated) throw new CommandError('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
   if (name !== null) ctx.client.name = name;
   ctx.client.proto = proto;
   return new MapReply([

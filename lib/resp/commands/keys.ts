@@ -45,9 +45,21 @@ async function keys(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
   return out;
 }
 
+/**
+ * The cursor as Redis reads it (strtoul): an optional sign, digits, nothing else; a negative
+ * cursor wraps around to a huge one, which ends the scan.
+ */
+function parseScanCursor(b: Buffer): number {
+  const m = /^([+-]?)([0-9]+)$/.exec(b.toString('latin1'));
+  if (!m) throw new CommandError('ERR invalid cursor');
+  const v = BigInt(m[2]);
+  if (v > 0xffffffffffffffffn) throw new CommandError('ERR invalid cursor');
+  if (m[1] === '-' && v !== 0n) return Number.MAX_SAFE_INTEGER;
+  return v >= BigInt(SLOTS) ? SLOTS : Number(v);
+}
+
 async function scan(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
-  const c = args[1].toString('latin1');
-  if (!/^[0-9]{1,20}$/.test(c)) throw new CommandError('ERR invalid cursor');
+  const cursor = parseScanCursor(args[1]);
   let count = 10;
   let pattern: Buffer | null = null;
   let type: string | null = null;
@@ -60,7 +72,6 @@ async function scan(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
     else if (isOpt(args[i], 'type')) type = lower(args[++i]);
     else throw Errors.syntax();
   }
-  const cursor = Number(c);
   if (cursor >= SLOTS) return ['0', []];
   const page = await ctx.server.keyspace.scan(cursor, count, ctx.server.clock.now());
   let ks = pattern ? page.keys.filter((k) => globMatch(pattern, k)) : page.keys;

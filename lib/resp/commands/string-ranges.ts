@@ -3,7 +3,7 @@ import { cmd, ONE_KEY, type CommandDef } from '../command-table';
 import type { CommandContext } from '../context';
 import type { Reply } from '../reply';
 import { Errors } from '../errors';
-import { parseInt64 } from '../args';
+import { parseI64 } from '../args';
 import { readCurrent, writeValue } from './values';
 
 function checkSize(ctx: CommandContext, len: number): void {
@@ -19,29 +19,31 @@ async function append(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
   return next.length;
 }
 
+/** GETRANGE accepts any 64-bit offsets (Redis clamps them to the string) */
 async function getrange(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
-  let start = parseInt64(args[2]);
-  let end = parseInt64(args[3]);
+  let start = parseI64(args[2]);
+  let end = parseI64(args[3]);
   const v = (await readCurrent(ctx, args[1])).value ?? Buffer.alloc(0);
-  if (start < 0 && end < 0 && start > end) return Buffer.alloc(0);
-  const len = v.length;
-  if (start < 0) start = len + start;
-  if (end < 0) end = len + end;
-  if (start < 0) start = 0;
-  if (end < 0) end = 0;
-  if (end >= len) end = len - 1;
-  if (start > end || len === 0) return Buffer.alloc(0);
-  return v.subarray(start, end + 1);
+  if (start < 0n && end < 0n && start > end) return Buffer.alloc(0);
+  const len = BigInt(v.length);
+  if (start < 0n) start = len + start;
+  if (end < 0n) end = len + end;
+  if (start < 0n) start = 0n;
+  if (end < 0n) end = 0n;
+  if (end >= len) end = len - 1n;
+  if (start > end || len === 0n) return Buffer.alloc(0);
+  return v.subarray(Number(start), Number(end) + 1);
 }
 
 async function setrange(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
-  const offset = parseInt64(args[2]);
-  if (offset < 0) throw Errors.outOfRange();
+  const big = parseI64(args[2]);
+  if (big < 0n) throw Errors.outOfRange();
   const value = args[3];
   const cur = await readCurrent(ctx, args[1]);
   const old = cur.value;
   if (value.length === 0) return old ? old.length : 0;
-  checkSize(ctx, offset + value.length);
+  if (big + BigInt(value.length) > BigInt(ctx.server.config.protoMaxBulkLen)) throw Errors.maxLen();
+  const offset = Number(big);
   const len = Math.max(old ? old.length : 0, offset + value.length);
   const next = Buffer.alloc(len);
   if (old) old.copy(next);

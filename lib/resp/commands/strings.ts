@@ -5,7 +5,7 @@ import { OK, type Reply } from '../reply';
 import { Errors } from '../errors';
 import { isOpt, lower } from '../args';
 import { readCurrent, writeValue } from './values';
-import { expiryFromOption, unitOf } from './expiry';
+import { expiryFromOption, unitOf, type ExpiryUnit } from './expiry';
 import { rangeCommands } from './string-ranges';
 
 interface SetOptions {
@@ -15,22 +15,27 @@ interface SetOptions {
   expireAt: number | null;
 }
 
+/**
+ * SET's options as Redis 7.0 parses them (parseExtendedStringArgumentsOrReply): an option may
+ * repeat (the last expiry wins), only different options conflict, and the expiry value is
+ * checked after all options are read.
+ */
 function parseSetOptions(ctx: CommandContext, args: Buffer[]): SetOptions {
   const o: SetOptions = { cond: null, get: false, keepTtl: false, expireAt: null };
-  let hasExpiry = false;
+  let unit: ExpiryUnit | null = null;
+  let expireArg: Buffer | null = null;
   for (let i = 3; i < args.length; i++) {
     const a = lower(args[i]);
-    const unit = unitOf(args[i]);
-    if ((a === 'nx' || a === 'xx') && o.cond === null) o.cond = a;
-    else if (a === 'get' && !o.get) o.get = true;
-    else if (a === 'keepttl' && !hasExpiry) {
-      o.keepTtl = true;
-      hasExpiry = true;
-    } else if (unit && !hasExpiry && i + 1 < args.length) {
-      o.expireAt = expiryFromOption(unit, args[++i], ctx.server.clock.now(), 'set');
-      hasExpiry = true;
+    const u = unitOf(args[i]);
+    if ((a === 'nx' || a === 'xx') && o.cond !== (a === 'nx' ? 'xx' : 'nx')) o.cond = a;
+    else if (a === 'get') o.get = true;
+    else if (a === 'keepttl' && unit === null) o.keepTtl = true;
+    else if (u && !o.keepTtl && (unit === null || unit === u) && i + 1 < args.length) {
+      unit = u;
+      expireArg = args[++i];
     } else throw Errors.syntax();
   }
+  if (unit !== null && expireArg !== null) o.expireAt = expiryFromOption(unit, expireArg, ctx.server.clock.now(), 'set');
   return o;
 }
 
@@ -79,15 +84,22 @@ async function getdel(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
 }
 
 async function getex(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
-  let expireAt: number | null | undefined; // undefined: leave the TTL alone
   const now = ctx.server.clock.now();
+  // as SET: an option may repeat (the last value wins); different ones conflict
+  let unit: ExpiryUnit | null = null;
+  let expireArg: Buffer | null = null;
+  let persist = false;
   for (let i = 2; i < args.length; i++) {
-    const unit = unitOf(args[i]);
-    if (expireAt !== undefined) throw Errors.syntax();
-    if (unit && i + 1 < args.length) expireAt = expiryFromOption(unit, args[++i], now, 'getex');
-    else if (isOpt(args[i], 'persist')) expireAt = null;
+    const u = unitOf(args[i]);
+    if (u && !persist && (unit === null || unit === u) && i + 1 < args.length) {
+      unit = u;
+      expireArg = args[++i];
+    } else if (isOpt(args[i], 'persist') && unit === null) persist = true;
     else throw Errors.syntax();
   }
+  // undefined: leave the TTL alone
+  let expireAt: number | null | undefined = persist ? null : undefined;
+  if (unit !== null && expireArg !== null) expireAt = expiryFromOption(unit, expireArg, now, 'getex');
   const cur = await readCurrent(ctx, args[1]);
   if (cur.sib && expireAt !== undefined) {
     // an expiry in the past deletes the key, as Redis does

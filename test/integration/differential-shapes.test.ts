@@ -1,0 +1,228 @@
+/**
+ * Answers that rightly differ from redis-server in content, compared by shape: the reply types,
+ * the fields a client relies on, and the values that must agree. Also AUTH against nodes started
+ * with a password, and inline commands over a raw socket.
+ */
+import { expect } from 'chai';
+import { disposeAll, redisAvailable, redisCli, startNode, startRedis, type ServerProcess } from './harness';
+import { RawClient, decodeReply, type Decoded } from './raw-client';
+
+/** the first byte (the RESP type) and element count of a reply */
+function typeOf(reply: string): string {
+  return reply[0];
+}
+
+describe('shapes: answers that rightly differ from redis-server keep its reply types and fields', function () {
+  this.timeout(20000);
+  let qkv: ServerProcess | undefined;
+  let redis: ServerProcess | undefined;
+  const clients: RawClient[] = [];
+  const connect = async (p: ServerProcess) => {
+    const c = await RawClient.connect(p.port);
+    clients.push(c);
+    return c;
+  };
+  const both = async () => ({ ours: await connect(qkv!), theirs: await connect(redis!) });
+
+  before(async function () {
+    if (!redisAvailable()) this.skip();
+    [qkv, redis] = await Promise.all([startNode(), startRedis()]);
+  });
+  afterEach(() => clients.splice(0).forEach((c) => c.close()));
+  after(() => disposeAll(qkv, redis));
+
+  it('HELLO 2 answers a flat array of the same field names (server and mode are ours)', async () => {
+    const { ours, theirs } = await both();
+    const [a, b] = [await ours.call('HELLO', '2'), await theirs.call('HELLO', '2')];
+    const [da, db] = [decodeReply(a) as Decoded[], decodeReply(b) as Decoded[]];
+    expect(typeOf(a)).to.equal('*');
+    expect(da.filter((_, i) => i % 2 === 0)).to.deep.equal(db.filter((_, i) => i % 2 === 0)); // field names
+    const field = (d: Decoded[], f: string) => d[d.indexOf(f) + 1];
+    expect(field(da, 'proto')).to.equal(2);
+    expect(field(da, 'role')).to.equal(field(db, 'role'));
+    expect(field(da, 'id')).to.be.a('number');
+    expect(field(da, 'modules')).to.deep.equal([]);
+  });
+
+  it('HELLO 3 switches to RESP3: a map reply, then RESP3 nulls and maps', async () => {
+    const { ours, theirs } = await both();
+    const [a, b] = [await ours.call('HELLO', '3'), await theirs.call('HELLO', '3')];
+    expect(a.slice(0, 4)).to.equal(b.slice(0, 4)); // %7\r\n
+    expect(a).to.contain('$5\r\nproto\r\n:3\r\n');
+    expect(await ours.call('GET', 'nokey')).to.equal('_\r\n');
+    expect(await ours.call('CONFIG', 'GET', 'timeout')).to.equal(await theirs.call('CONFIG', 'GET', 'timeout'));
+    expect(await ours.call('HELLO', '2', 'SETNAME', 'me')).to.match(/^\*14\r\n/);
+    expect(await ours.call('CLIENT', 'GETNAME')).to.equal('$2\r\nme\r\n');
+    expect(await ours.call('GET', 'nokey')).to.equal('$-1\r\n');
+  });
+
+  it('SELECT 1 is refused: quorumkv has one database', async () => {
+    const { ours } = await both();
+    expect(await ours.call('SELECT', '1')).to.equal('-ERR DB index is out of range\r\n');
+  });
+
+  it('CLIENT ID, INFO and LIST: an integer and verbatim lines with the fields clients parse', async () => {
+    const { ours, theirs } = await both();
+    const id = await ours.call('CLIENT', 'ID');
+    expect(typeOf(id)).to.equal(typeOf(await theirs.call('CLIENT', 'ID')));
+    await ours.call('CLIENT', 'SETNAME', 'shape');
+    const info = await ours.call('CLIENT', 'INFO');
+    expect(typeOf(info)).to.equal(typeOf(await theirs.call('CLIENT', 'INFO')));
+    expect(info).to.match(new RegExp(`id=${id.slice(1, -2)} addr=127\\.0\\.0\\.1:\\d+ laddr=127\\.0\\.0\\.1:${qkv!.port} .*name=shape .*cmd=client\\|info`));
+    const other = await connect(qkv!);
+    await other.call('CLIENT', 'SETNAME', 'other');
+    const list = await ours.call('CLIENT', 'LIST');
+    expect(list).to.contain('name=shape').and.to.contain('name=other');
+    expect(await ours.call('CLIENT', 'LIST', 'TYPE', 'normal')).to.match(/^\$/);
+  });
+
+  it('COMMAND COUNT, INFO and DOCS: our own table in Redis reply shapes', async () => {
+    const { ours, theirs } = await both();
+    const count = await ours.call('COMMAND', 'COUNT');
+    expect(count).to.match(/^:\d+\r\n$/);
+    expect(Number(count.slice(1))).to.be.at.least(40);
+    const [a, b] = [await ours.call('COMMAND', 'INFO', 'get', 'set', 'mset'), await theirs.call('COMMAND', 'INFO', 'get', 'set', 'mset')];
+    // name, arity, first key, last key, step agree; flags, categories and key specs are ours
+    const head = (r: string) => r.match(/\*10\r\n\$\d+\r\n\w+\r\n:-?\d+\r\n/g);
+    expect(head(a)).to.deep.equal(head(b));
+    expect(a.match(/\r\n:(-?\d+)\r\n:(-?\d+)\r\n:(-?\d+)\r\n\*/g)).to.deep.equal(b.match(/\r\n:(-?\d+)\r\n:(-?\d+)\r\n:(-?\d+)\r\n\*/g));
+    const docs = await ours.call('COMMAND', 'DOCS', 'get');
+    expect(docs.slice(0, 2)).to.equal((await theirs.call('COMMAND', 'DOCS', 'get')).slice(0, 2));
+    expect(docs).to.contain('summary').and.to.contain('group');
+    const all = await ours.call('COMMAND');
+    expect(all).to.match(new RegExp(`^\\*${count.slice(1, -2)}\\r\\n`));
+  });
+
+  it('INFO: verbatim "# Section" text with the fields monitoring tools read', async () => {
+    const { ours } = await both();
+    const info = await ours.call('INFO');
+    expect(typeOf(info)).to.equal('$');
+    for (const f of ['# Server', 'redis_version:', 'tcp_port:' + qkv!.port, '# Clients', 'connected_clients:', '# Memory', 'used_memory:']) {
+      expect(info).to.contain(f);
+    }
+    const ks = await ours.call('INFO', 'keyspace');
+    expect(ks).to.contain('# Keyspace');
+    expect(await ours.call('INFO', 'nosuchsection')).to.equal('$0\r\n\r\n');
+  });
+
+  it('TIME: two integer strings, seconds and microseconds, near our clock', async () => {
+    const { ours } = await both();
+    const m = /^\*2\r\n\$\d+\r\n(\d+)\r\n\$\d+\r\n(\d+)\r\n$/.exec(await ours.call('TIME'));
+    expect(m, 'TIME reply').to.not.equal(null);
+    expect(Math.abs(Number(m![1]) - Date.now() / 1000)).to.be.lessThan(5);
+    expect(Number(m![2])).to.be.lessThan(1e6);
+  });
+
+  it('CONFIG GET port answers our port, as a name/value pair', async () => {
+    const { ours } = await both();
+    expect(await ours.call('CONFIG', 'GET', 'port')).to.equal(`*2\r\n$4\r\nport\r\n$${String(qkv!.port).length}\r\n${qkv!.port}\r\n`);
+  });
+
+  it('SCAN walks every key exactly once (cursors are slots, not Redis hash-table cursors)', async () => {
+    const { ours } = await both();
+    const want = Array.from({ length: 300 }, (_, i) => `scan:${i}`);
+    await ours.call('MSET', ...want.flatMap((k) => [k, 'v']));
+    const seen: string[] = [];
+    let cursor = '0';
+    let calls = 0;
+    do {
+      const r = decodeReply(await ours.call('SCAN', cursor, 'COUNT', '50', 'MATCH', 'scan:*')) as [string, string[]];
+      expect(r).to.have.length(2);
+      cursor = r[0];
+      seen.push(...r[1]);
+      calls++;
+    } while (cursor !== '0' && calls < 100000);
+    expect(seen.sort()).to.deep.equal([...want].sort());
+    const keys = decodeReply(await ours.call('KEYS', 'scan:*')) as string[];
+    expect(keys.sort()).to.deep.equal([...want].sort());
+    expect(await ours.call('DBSIZE')).to.equal(':300\r\n');
+    expect(await ours.call('FLUSHALL')).to.equal('+OK\r\n');
+  });
+
+  it('PTTL after PSETEX and RANDOMKEY among several keys answer in range', async () => {
+    const { ours } = await both();
+    await ours.call('PSETEX', 'p', '100000', 'v');
+    const pttl = Number((await ours.call('PTTL', 'p')).slice(1));
+    expect(pttl).to.be.within(99000, 100000);
+    await ours.call('MSET', 'r1', '1', 'r2', '2');
+    for (let i = 0; i < 10; i++) expect(await ours.call('RANDOMKEY')).to.match(/^\$\d\r\n(p|r1|r2)\r\n$/);
+    await ours.call('FLUSHALL');
+  });
+
+  it('EXPIRE beyond 2^53 ms is refused with an expire-time error (Redis accepts up to 2^63)', async () => {
+    // Known difference: expiry times are JavaScript numbers; Redis would answer :1 here.
+    const { ours } = await both();
+    await ours.call('SET', 'k', 'v');
+    expect(await ours.call('EXPIRE', 'k', '99999999999999')).to.equal("-ERR invalid expire time in 'expire' command\r\n");
+    expect(await ours.call('TTL', 'k')).to.equal(':-1\r\n');
+  });
+
+  it('inline commands work as in Redis, quotes and escapes included', async () => {
+    const { ours, theirs } = await both();
+    const script = 'PING\r\nSET a "b c"\r\nGET a\r\nSET b \'x y\'\r\nGET b\r\nECHO "\\x41\\n"\r\n\r\nGET "a\r\nEXISTS a b\nMGET a b\r\n';
+    ours.write(script);
+    theirs.write(script);
+    // the unbalanced quote closes the connection after the replies before it
+    const a = (await ours.replies(6)).toString('latin1');
+    const b = (await theirs.replies(6)).toString('latin1');
+    expect(a).to.equal(b);
+    expect(await ours.replies(1).then(String)).to.equal(await theirs.replies(1).then(String));
+    expect(await ours.closesWithin(2000)).to.equal(true);
+  });
+
+  it('redis-cli with arguments (not stdin) answers the same', async () => {
+    for (const args of [['SET', 'cli', 'a b'], ['GET', 'cli'], ['--no-raw', 'GET', 'cli'], ['STRLEN', 'cli'], ['--no-raw', 'MGET', 'cli', 'x'], ['DEL', 'cli']]) {
+      expect(await redisCli(qkv!.port, args), args.join(' ')).to.equal(await redisCli(redis!.port, args));
+    }
+  });
+});
+
+describe('AUTH: a node started with requirepass answers as redis-server with requirepass', function () {
+  this.timeout(20000);
+  let qkv: ServerProcess | undefined;
+  let redis: ServerProcess | undefined;
+  before(async function () {
+    if (!redisAvailable()) this.skip();
+    [qkv, redis] = await Promise.all([startNode({ args: ['--requirepass', 's3cret'] }), startRedis(['--requirepass', 's3cret'])]);
+  });
+  after(() => disposeAll(qkv, redis));
+
+  const script: string[][] = [
+    ['GET', 'k'], ['PING'], ['SET', 'k', 'v'], ['CLIENT', 'ID'], ['HELLO', '2'], ['HELLO', '3', 'AUTH', 'default', 'wrong'], ['AUTH', 'wrong'], ['AUTH', 'bob', 's3cret'],
+    ['AUTH', 'default', 'wrong'], ['AUTH', 'a', 'b', 'c'], ['AUTH'], ['GET', 'k'], ['AUTH', 's3cret'], ['SET', 'k', 'v'], ['GET', 'k'], ['AUTH', 'default', 's3cret'],
+    ['AUTH', 'wrong'], ['GET', 'k'], ['DEL', 'k'], ['QUIT'],
+  ];
+
+  it('NOAUTH before AUTH, WRONGPASS for bad passwords, OK and service after the right one', async () => {
+    const [a, b] = [await RawClient.connect(qkv!.port), await RawClient.connect(redis!.port)];
+    try {
+      for (const cmd of script) expect([cmd.join(' '), await a.call(...cmd)]).to.deep.equal([cmd.join(' '), await b.call(...cmd)]);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('HELLO with AUTH authenticates and switches protocol in one step', async () => {
+    const a = await RawClient.connect(qkv!.port);
+    try {
+      expect(await a.call('HELLO', '3', 'AUTH', 'default', 's3cret')).to.match(/^%7\r\n/);
+      expect(await a.call('SET', 'h', 'v')).to.equal('+OK\r\n');
+    } finally {
+      a.close();
+    }
+  });
+
+  it('an unauthenticated client may not send big frames (Redis: unauthenticated bulk length)', async () => {
+    const [a, b] = [await RawClient.connect(qkv!.port), await RawClient.connect(redis!.port)];
+    for (const c of [a, b]) c.write('*2\r\n$3\r\nGET\r\n$100000\r\n');
+    expect((await a.replies(1)).toString()).to.equal((await b.replies(1)).toString());
+    expect(await a.closesWithin(2000)).to.equal(true);
+    b.close();
+  });
+
+  it('redis-cli -a authenticates', async () => {
+    expect(await redisCli(qkv!.port, ['--no-auth-warning', '-a', 's3cret', 'PING'])).to.equal('PONG\n');
+    expect(await redisCli(qkv!.port, ['GET', 'x'])).to.equal(await redisCli(redis!.port, ['GET', 'x']));
+  });
+});
