@@ -66,9 +66,11 @@ export class Coordinator implements Keyspace {
   async read(key: Buffer, q?: QuorumOverride, forced = false): Promise<VRecord> {
     const slot = keySlot(key);
     const { n, r } = this.quorum(q);
-    const targets = this.targets(slot, n);
+    let targets = this.targets(slot, n);
     if (!forced && !targets.some((t) => t.id === this.view.self)) {
-      return this.forward(targets, MessageType.COORDINATE_READ, { k: key, r });
+      const fwd = await this.forward(targets, MessageType.COORDINATE_READ, { k: key, r });
+      if (fwd.record) return fwd.record;
+      targets = this.targetsAfterForward(slot, n, fwd.tried);
     }
     this.checkReachable('read', slot, n, r, targets);
     const res = await fanout('read', targets.map((t) => t.id), r, (id) => this.readReplica(id, slot, key), (id, err) => this.failed(id, err));
@@ -79,11 +81,13 @@ export class Coordinator implements Keyspace {
   async write(key: Buffer, ctx: VersionVector | null, v: NewVersion, q?: QuorumOverride, forced = false): Promise<VRecord> {
     const slot = keySlot(key);
     const { n, w } = this.quorum(q);
-    const targets = this.targets(slot, n);
+    let targets = this.targets(slot, n);
     const self = this.view.self;
     if (!forced && !targets.some((t) => t.id === self)) {
       const c = ctx === null ? null : encodeContextBytes(ctx);
-      return this.forward(targets, MessageType.COORDINATE_WRITE, { k: key, c, v: packVersion(v), w });
+      const fwd = await this.forward(targets, MessageType.COORDINATE_WRITE, { k: key, c, v: packVersion(v), w });
+      if (fwd.record) return fwd.record;
+      targets = this.targetsAfterForward(slot, n, fwd.tried);
     }
     this.checkReachable('write', slot, n, w, targets);
     const rec = await this.records.coordinate(slot, key, self, ctx, v);
@@ -163,10 +167,10 @@ export class Coordinator implements Keyspace {
     await this.request(id, MessageType.REPLICA_WRITE, pack({ k: key, r: record, h: hintFor ?? null }));
   }
 
-  private async request(id: NodeId, type: MessageType, body: Buffer): Promise<Buffer> {
+  private async request(id: NodeId, type: MessageType, body: Buffer, timeout = this.opts.requestTimeout): Promise<Buffer> {
     const address = this.view.addressOf(id);
     if (!address) throw Object.assign(new Error(`no address for ${id}`), { code: 'UNREACHABLE' });
-    const res = await this.transport.request(address, type, body, this.opts.requestTimeout);
+    const res = await this.transport.request(address, type, body, timeout);
     this.view.reportSuccess(id);
     return res;
   }
@@ -192,15 +196,30 @@ export class Coordinator implements Keyspace {
     );
   }
 
-  /** one hop to the first target that answers; a NOQUORUM from it is final */
-  private async forward(targets: PreferenceEntry[], type: MessageType, msg: object): Promise<VRecord> {
+  /**
+   * Sloppy quorum: no coordinator of the key answered, and they are now marked down, so this node
+   * may be among the first N healthy nodes itself; then it coordinates rather than refusing.
+   */
+  private targetsAfterForward(slot: number, n: number, tried: string[]): PreferenceEntry[] {
+    const targets = this.targets(slot, n);
+    if (targets.some((t) => t.id === this.view.self)) return targets;
+    throw new QuorumError(`no coordinator for the key answered (${tried.join(', ') || 'no targets'})`);
+  }
+
+  /**
+   * One hop to the first target that answers; a NOQUORUM (or any error) from it is final.
+   * `record` is null when no target answered at all.
+   */
+  private async forward(targets: PreferenceEntry[], type: MessageType, msg: object): Promise<{ record: VRecord | null; tried: string[] }> {
     this.stats.forwarded++;
     const body = pack(msg);
     const tried: string[] = [];
     for (const t of targets) {
       try {
-        const res = unpackObject(await this.request(t.id, type, body));
-        return decodeRecord(buf(res, 'r'));
+        // the coordinator itself may wait a whole request-timeout for its replicas: give it that
+        // and the hop, so a slow quorum comes back as its NOQUORUM, not as a dead coordinator
+        const res = unpackObject(await this.request(t.id, type, body, 2 * this.opts.requestTimeout));
+        return { record: decodeRecord(buf(res, 'r')), tried };
       } catch (err) {
         const e = err as { code?: string; remoteCode?: string; message: string };
         if (e.code === 'REMOTE_ERROR') {
@@ -211,6 +230,6 @@ export class Coordinator implements Keyspace {
         tried.push(`${t.id}: ${e.code ?? e.message}`);
       }
     }
-    throw new QuorumError(`no coordinator for the key answered (${tried.join(', ') || 'no targets'})`);
+    return { record: null, tried };
   }
 }

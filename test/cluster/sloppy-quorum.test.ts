@@ -1,0 +1,54 @@
+/**
+ * Dynamo §4.6 (sloppy quorum and hinted handoff): when a key's preference-list nodes cannot be
+ * reached, the first N healthy nodes of its walk take the write, so the cluster stays writable
+ * on the minority side of a partition.
+ */
+import { expect } from 'chai';
+import { SimCluster } from './sim-cluster';
+import { bytes, key, siblingOf, values } from './helpers';
+
+/** a 5-node cluster cut into {n0, n1} | {n2, n3, n4}, and a key all of whose replicas are across */
+async function minorityScenario(seed: number): Promise<{ c: SimCluster; k: Buffer; pref: string[] }> {
+  const c = await SimCluster.start({ nodes: 5, seed, replicas: 3, writeQuorum: 2, readQuorum: 2 });
+  await c.settle();
+  let k = key('far-0');
+  for (let i = 1; c.preferenceList(k).some((id) => id === 'n0' || id === 'n1'); i++) k = key(`far-${i}`);
+  c.partition([0, 1], [2, 3, 4]);
+  return { c, k, pref: c.preferenceList(k) };
+}
+
+describe('cluster: sloppy quorum (Dynamo §4.6)', function () {
+  // whole simulated clusters over many seeds: well under a second each here; room for slow CI
+  this.timeout(15_000);
+
+  it('a node cut off from all of a key\'s preference list coordinates the write itself, with fallbacks as replicas', async () => {
+    for (let seed = 400; seed < 410; seed++) {
+      const { c, k } = await minorityScenario(seed);
+      // the forwarding hop times out on every preference-list node; then n0 is among the first
+      // N healthy nodes itself, and the write succeeds on the first try
+      const rec = await c.run(c.kv(0).write(k, null, bytes(c, 'minority')));
+      expect(siblingOf(rec, 'minority').dot.node, `seed ${seed}`).to.equal('n0');
+      expect((await c.replicas(k)).map(values), `seed ${seed}`).to.deep.equal([['minority'], ['minority'], [], [], []]);
+      // and the minority side reads it back
+      expect(values(await c.run(c.kv(1).read(k))), `seed ${seed}`).to.deep.equal(['minority']);
+      await c.stop();
+    }
+  });
+
+  // Pending: ClusterMember wires no HintSink (Coordinator and replica handlers get `null`) and
+  // nothing delivers hints yet (lib/handoff/ does not exist). Today the value stays on n0/n1 only
+  // and a read from the preference list after the heal does not see it.
+  it.skip('writes taken by fallbacks during a partition reach the preference-list nodes after it heals (hinted handoff)', async () => {
+    for (let seed = 400; seed < 410; seed++) {
+      const { c, k, pref } = await minorityScenario(seed);
+      await c.run(c.kv(0).write(k, null, bytes(c, 'minority')));
+      c.heal();
+      await c.settle();
+      await c.pass(10_000);
+      const held = await c.replicas(k);
+      for (const id of pref) expect(values(held[c.indexOf(id)]!), `seed ${seed}: ${id}`).to.deep.equal(['minority']);
+      expect(values(await c.run(c.kv(c.indexOf(pref[0]!)).read(k, { r: 3 }))), `seed ${seed}`).to.deep.equal(['minority']);
+      await c.stop();
+    }
+  });
+});
