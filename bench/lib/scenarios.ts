@@ -75,7 +75,6 @@ export const SCENARIOS: readonly Scenario[] = [
     steps: [P1, P16],
     rounds: 2,
     quickRounds: 1,
-    provisional: true,
   },
   {
     name: 'cluster3-one-down',

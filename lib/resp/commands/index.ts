@@ -5,8 +5,9 @@ import { serverCommands } from './server';
 import { stringCommands } from './strings';
 import { keyCommands } from './keys';
 import { versionCommands } from './versions';
+import { clusterCommands } from './cluster';
 import type { CommandDef } from '../command-table';
 
 export function buildCommandTable(extra: readonly CommandDef[] = []): CommandTable {
-  return new CommandTable([...connectionCommands, ...serverCommands, ...stringCommands, ...keyCommands, ...versionCommands, ...extra]);
+  return new CommandTable([...connectionCommands, ...serverCommands, ...stringCommands, ...keyCommands, ...versionCommands, ...clusterCommands, ...extra]);
 }
