@@ -84,10 +84,14 @@ function writeStringBulk(s: string): void {
   writer.crlf();
 }
 
-/** `<prefix><text>\r\n`; text must contain no \r or \n. */
+/**
+ * `<prefix><text>\r\n`; text must contain no \r or \n. Status and error texts are byte strings
+ * (they quote client arguments read as latin1, as Redis quotes raw bytes), so they go out as latin1.
+ */
 function writeLine(prefix: number, text: string): void {
   writer.byte(prefix);
-  writer.utf8(text, Buffer.byteLength(text, 'utf8'));
+  if (isAscii(text)) writer.utf8(text, text.length);
+  else writer.bytes(Buffer.from(text, 'latin1'));
   writer.crlf();
 }
 
