@@ -71,7 +71,7 @@ export class QuorumNode {
       listenPort: config.clusterPort,
       advertiseAddress: address,
       secret: config.clusterSecret,
-      logger: this.log.child({ module: 'transport' }),
+      logger: this.log,
       clock,
     });
     const member = new ClusterMember(this.store, transport, clock, Math.random, {

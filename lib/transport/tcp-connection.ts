@@ -283,6 +283,10 @@ export class TcpConnection {
   private onSocketClose(): void {
     if (this.step === 'closed') return;
     const remote = this.remote;
+    if (this.step === 'await-proof' && this.peerHello) {
+      // the initiator checked our proof first and hung up: its cluster-secret differs from ours
+      this.o.logger.warn({ remote, peer: this.peerHello.nodeId }, 'peer hung up during the handshake: cluster-secret mismatch?');
+    }
     this.finish(
       this.step === 'open'
         ? new TransportError('CLOSED', `connection to ${remote} closed${this.lastError ? `: ${this.lastError}` : ''}`)
