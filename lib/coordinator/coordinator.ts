@@ -72,7 +72,7 @@ export class Coordinator implements Keyspace {
       if (fwd.record) return fwd.record;
       targets = this.targetsAfterForward(slot, n, fwd.tried);
     }
-    this.checkReachable('read', slot, n, r, targets);
+    targets = this.withSuspects(targets, slot, n, r);
     const res = await fanout('read', targets.map((t) => t.id), r, (id) => this.readReplica(id, slot, key), (id, err) => this.failed(id, err));
     void res.all.then((all) => this.repair(slot, key, all)).catch((err: unknown) => this.log.warn({ err }, 'read repair failed'));
     return mergeAll(res.answers.values());
@@ -89,7 +89,7 @@ export class Coordinator implements Keyspace {
       if (fwd.record) return fwd.record;
       targets = this.targetsAfterForward(slot, n, fwd.tried);
     }
-    this.checkReachable('write', slot, n, w, targets);
+    targets = this.withSuspects(targets, slot, n, w);
     const rec = await this.records.coordinate(slot, key, self, ctx, v);
     const body = encodeRecord(rec);
     const hintOf = new Map(targets.map((t) => [t.id, t.fallbackFor]));
@@ -102,11 +102,18 @@ export class Coordinator implements Keyspace {
     return rec;
   }
 
-  /** fail before touching any replica when fewer than `needed` nodes are reachable at all */
-  private checkReachable(op: string, slot: number, n: number, needed: number, targets: PreferenceEntry[]): void {
-    if (targets.length >= needed) return;
-    const down = preferenceList(this.view.ring(), slot, n).filter((id) => !this.view.isUp(id));
-    throw new QuorumError(`${op} needed ${needed} replicas, ${targets.length} reachable (down: ${down.join(', ') || 'none'})`);
+  /**
+   * Too few healthy nodes for the quorum: try the suspected primaries too rather than refuse, since
+   * one missed reply is enough to suspect a peer (a lossy network must not make the store refuse
+   * writes it could take). Fails before touching any replica only when the ring is too small.
+   */
+  private withSuspects(targets: PreferenceEntry[], slot: number, n: number, needed: number): PreferenceEntry[] {
+    if (targets.length >= needed) return targets;
+    const have = new Set(targets.map((t) => t.id));
+    const more = preferenceList(this.view.ring(), slot, n).filter((id) => !have.has(id));
+    const all = [...targets, ...more.map((id) => ({ id }))];
+    if (all.length < needed) throw new QuorumError(`needed ${needed} replicas, the ring has ${all.length}`);
+    return all;
   }
 
   localRecord(key: Buffer): Promise<VRecord> {
