@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parseConfig } from '../../lib/config';
 
-const CONF = join(__dirname, '..', '..', 'conf');
+/** the project's conf/: two levels up from test/config, three from dist/test/config */
+const CONF = [join(__dirname, '..', '..', 'conf'), join(__dirname, '..', '..', '..', 'conf')].find((d) => existsSync(join(d, 'node1.conf')))!;
 
 describe('conf/node1..3.conf (the local three-node cluster)', () => {
   for (const i of [1, 2, 3]) {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, extname } from 'node:path';
 import { LevelStore } from '../../lib/storage/level-store';
 import { collect, expectCode, spyBatch } from './helpers';
 import { storeCompliance } from './store-compliance';
@@ -67,7 +67,8 @@ describe('LevelStore', () => {
     const count = 200;
     const child = spawn(
       process.execPath,
-      ['--require', 'tsx/cjs', join(__dirname, 'fixtures', 'crash-writer.ts'), dir, String(count)],
+      // compiled (dist/, as npm test runs) the fixture is .js; under tsx it is .ts
+      [...(__filename.endsWith('.ts') ? ['--require', 'tsx/cjs'] : []), join(__dirname, 'fixtures', `crash-writer${extname(__filename)}`), dir, String(count)],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     try {
