@@ -1,12 +1,14 @@
 /**
  * A replica's versioned records on top of a Store: decode/encode, merge-on-write under a per-key
- * lock (read-modify-write must not interleave), and slot-ordered scans.
+ * lock (read-modify-write must not interleave), a bounded cache of hot records, and slot-ordered
+ * scans.
  */
 import type { Store } from './store';
 import type { NodeId, NewVersion, VersionVector, VRecord } from '../versioning/types';
 import { applyWrite, decodeRecord, emptyRecord, encodeRecord, mergeRecords, recordsEqual } from '../versioning';
 import { dataKey, dataRange, parseDataKey } from './keys';
 import { KeyLocks } from '../util/key-locks';
+import { RecordCache } from './record-cache';
 
 export interface SlotKeyRecord {
   readonly slot: number;
@@ -14,14 +16,30 @@ export interface SlotKeyRecord {
   readonly record: VRecord;
 }
 
+export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+
 export class RecordStore {
   private readonly locks = new KeyLocks();
+  readonly cache: RecordCache;
+  /** bumped by every write: a read that raced one does not fill the cache with what it saw */
+  private writes = 0;
 
-  constructor(readonly store: Store) {}
+  constructor(
+    readonly store: Store,
+    cacheBytes = DEFAULT_CACHE_BYTES,
+  ) {
+    this.cache = new RecordCache(cacheBytes);
+  }
 
   async get(slot: number, key: Buffer): Promise<VRecord> {
+    const name = key.toString('latin1');
+    const hit = this.cache.get(name);
+    if (hit !== undefined) return hit;
+    const before = this.writes;
     const raw = await this.store.get(dataKey(slot, key));
-    return raw === undefined ? emptyRecord() : decodeRecord(raw);
+    const rec = raw === undefined ? emptyRecord() : decodeRecord(raw);
+    if (this.writes === before) this.cache.set(name, rec, raw?.length ?? 0);
+    return rec;
   }
 
   /** a write coordinated here: the new version joins this replica's record */
@@ -34,16 +52,18 @@ export class RecordStore {
     let changed = false;
     const record = await this.update(slot, key, (cur) => {
       const next = mergeRecords(cur, incoming);
-      changed = !recordsEqual(next, cur);
+      changed = next !== cur && !recordsEqual(next, cur);
       return changed ? next : null;
     });
     return { record, changed };
   }
 
-  /** replace the record outright (tombstone reaping, local cleanup) */
+  /** drop the record outright (tombstone reaping, local cleanup) */
   async remove(slot: number, key: Buffer): Promise<void> {
     const release = this.locks.tryAcquire([key], true) ?? (await this.locks.acquire([key], true));
     try {
+      this.writes++;
+      this.cache.delete(key.toString('latin1'));
       await this.store.write([{ type: 'del', key: dataKey(slot, key) }]);
     } finally {
       release();
@@ -57,7 +77,17 @@ export class RecordStore {
       const cur = await this.get(slot, key);
       const next = fn(cur);
       if (next === null) return cur;
-      await this.store.write([{ type: 'put', key: dataKey(slot, key), value: encodeRecord(next) }]);
+      const value = encodeRecord(next);
+      const name = key.toString('latin1');
+      this.writes++;
+      this.cache.delete(name);
+      try {
+        await this.store.write([{ type: 'put', key: dataKey(slot, key), value }]);
+      } catch (err) {
+        this.cache.delete(name); // what is on disk is unknown now
+        throw err;
+      }
+      this.cache.set(name, next, value.length);
       return next;
     } finally {
       release();

@@ -1,0 +1,69 @@
+/**
+ * A bounded LRU of decoded records (missing keys included), so hot keys skip LevelDB and the
+ * decoder. Bounded in bytes, not keys: memory does not grow with the keyspace. RecordStore is the
+ * only writer of records, so it keeps the cache coherent by updating it on every write.
+ */
+import type { VRecord } from '../versioning/types';
+
+interface Entry {
+  readonly record: VRecord;
+  readonly bytes: number;
+}
+
+/** rough per-entry overhead of the Map slot, the key string and the record objects */
+const OVERHEAD = 160;
+
+export class RecordCache {
+  private readonly map = new Map<string, Entry>();
+  private bytes = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  get usedBytes(): number {
+    return this.bytes;
+  }
+
+  get(name: string): VRecord | undefined {
+    const e = this.map.get(name);
+    if (e === undefined) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    // move to the young end
+    this.map.delete(name);
+    this.map.set(name, e);
+    return e.record;
+  }
+
+  set(name: string, record: VRecord, encodedBytes: number): void {
+    if (this.maxBytes <= 0) return;
+    const old = this.map.get(name);
+    if (old) {
+      this.bytes -= old.bytes;
+      this.map.delete(name);
+    }
+    const bytes = name.length + encodedBytes + OVERHEAD;
+    if (bytes > this.maxBytes / 8) return; // a huge value would flush everything else
+    this.map.set(name, { record, bytes });
+    this.bytes += bytes;
+    for (const [k, v] of this.map) {
+      if (this.bytes <= this.maxBytes) break;
+      this.map.delete(k);
+      this.bytes -= v.bytes;
+    }
+  }
+
+  delete(name: string): void {
+    const old = this.map.get(name);
+    if (!old) return;
+    this.bytes -= old.bytes;
+    this.map.delete(name);
+  }
+}

@@ -1,0 +1,62 @@
+import { expect } from 'chai';
+import { MemoryStore } from '../../lib/storage/memory-store';
+import { RecordStore } from '../../lib/storage/record-store';
+import { RecordCache } from '../../lib/storage/record-cache';
+import { visible } from '../../lib/versioning';
+import type { NewVersion, VRecord } from '../../lib/versioning/types';
+
+const v = (s: string, ts = 1): NewVersion => ({ payload: { kind: 'bytes', data: Buffer.from(s) }, ts, expireAt: null });
+const shown = (r: VRecord) => {
+  const sib = visible(r, 0);
+  return sib && sib.payload.kind === 'bytes' ? sib.payload.data.toString() : null;
+};
+
+describe('RecordStore', () => {
+  async function open(cacheBytes?: number) {
+    const store = new MemoryStore({ tick: 'microtask' });
+    await store.open();
+    return { store, records: new RecordStore(store, cacheBytes) };
+  }
+
+  it('serves a hot key from the cache without reading the store, and keeps it coherent on writes', async () => {
+    const { records } = await open();
+    const k = Buffer.from('k');
+    await records.coordinate(1, k, 'n1', null, v('a'));
+    const misses = records.cache.misses;
+    expect(shown(await records.get(1, k))).to.equal('a');
+    expect(records.cache.misses).to.equal(misses);
+    await records.coordinate(1, k, 'n1', null, v('b', 2));
+    expect(shown(await records.get(1, k))).to.equal('b');
+  });
+
+  it('does not cache what a read saw when a write to the key landed meanwhile', async () => {
+    const { records } = await open();
+    const k = Buffer.from('race');
+    await records.coordinate(1, k, 'n1', null, v('old'));
+    records.cache.delete('race');
+    // the read starts first, the write lands (microtask batches) before the read's continuation
+    const read = records.get(1, k);
+    const write = records.coordinate(1, k, 'n1', null, v('new', 2));
+    await Promise.all([read, write]);
+    expect(shown(await records.get(1, k))).to.equal('new');
+  });
+
+  it('behaves the same with the cache disabled', async () => {
+    const { records } = await open(0);
+    const k = Buffer.from('k');
+    await records.coordinate(1, k, 'n1', null, v('a'));
+    expect(shown(await records.get(1, k))).to.equal('a');
+    expect(records.cache.size).to.equal(0);
+  });
+});
+
+describe('RecordCache', () => {
+  it('stays within its byte bound by evicting the least recently used', () => {
+    const c = new RecordCache(10_000);
+    const rec: VRecord = { vv: new Map(), siblings: [] };
+    for (let i = 0; i < 1000; i++) c.set(`key${i}`, rec, 100);
+    expect(c.usedBytes).to.be.at.most(10_000);
+    expect(c.get('key999')).to.equal(rec);
+    expect(c.get('key0')).to.equal(undefined);
+  });
+});
