@@ -90,11 +90,16 @@ export class Coordinator implements Keyspace {
       targets = this.targetsAfterForward(slot, n, fwd.tried);
     }
     targets = this.withSuspects(targets, slot, n, w);
-    const rec = await this.records.coordinate(slot, key, self, ctx, v);
+    const { record: rec, durable } = await this.records.coordinateStarted(slot, key, self, ctx, v);
+    if (targets.length === 1 && targets[0].id === self) {
+      await durable; // alone: no fan-out to set up
+      return rec;
+    }
     const body = encodeRecord(rec);
     const hintOf = new Map(targets.map((t) => [t.id, t.fallbackFor]));
-    // the local replica already holds the new version: it counts as the first acknowledgement
-    const ask = (id: NodeId) => (id === self ? Promise.resolve() : this.writeReplica(id, key, body, hintOf.get(id)));
+    // the other replicas get the record while the local copy is being written; the local
+    // replica acknowledges when its write is in the store
+    const ask = (id: NodeId) => (id === self ? durable : this.writeReplica(id, key, body, hintOf.get(id)));
     await fanout('write', targets.map((t) => t.id), w, ask, (id, err) => {
       this.failed(id, err);
       this.hints?.add(hintOf.get(id) ?? id, slot, key);

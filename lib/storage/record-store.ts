@@ -16,6 +16,14 @@ export interface SlotKeyRecord {
   readonly record: VRecord;
 }
 
+export interface StartedWrite {
+  readonly record: VRecord;
+  /** settles when the record is in the store */
+  readonly durable: Promise<void>;
+}
+
+const DONE = Promise.resolve();
+
 export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 
 export class RecordStore {
@@ -44,7 +52,18 @@ export class RecordStore {
 
   /** a write coordinated here: the new version joins this replica's record */
   async coordinate(slot: number, key: Buffer, node: NodeId, ctx: VersionVector | null, v: NewVersion): Promise<VRecord> {
-    return this.update(slot, key, (cur) => applyWrite(cur, ctx ?? cur.vv, node, v));
+    const w = await this.coordinateStarted(slot, key, node, ctx, v);
+    await w.durable;
+    return w.record;
+  }
+
+  /**
+   * The new record at once (the next write of the key already builds on it), and `durable`,
+   * which settles when it is in the store: a coordinator sends the record to the other replicas
+   * while its own copy is being written.
+   */
+  async coordinateStarted(slot: number, key: Buffer, node: NodeId, ctx: VersionVector | null, v: NewVersion): Promise<StartedWrite> {
+    return this.start(slot, key, (cur) => applyWrite(cur, ctx ?? cur.vv, node, v));
   }
 
   /** a record from another replica (replication, read repair, handoff, anti-entropy) */
@@ -61,34 +80,42 @@ export class RecordStore {
   /** drop the record outright (tombstone reaping, local cleanup) */
   async remove(slot: number, key: Buffer): Promise<void> {
     const release = this.locks.tryAcquire([key], true) ?? (await this.locks.acquire([key], true));
+    let durable: Promise<void>;
     try {
       this.writes++;
       this.cache.delete(key.toString('latin1'));
-      await this.store.write([{ type: 'del', key: dataKey(slot, key) }]);
+      durable = this.store.write([{ type: 'del', key: dataKey(slot, key) }]);
     } finally {
       release();
     }
+    await durable;
   }
 
-  /** apply fn to the current record under the key's lock; fn returns null for "unchanged" */
+  /** apply fn to the current record and wait until the result is stored; null from fn = unchanged */
   async update(slot: number, key: Buffer, fn: (cur: VRecord) => VRecord | null): Promise<VRecord> {
+    const w = await this.start(slot, key, fn);
+    await w.durable;
+    return w.record;
+  }
+
+  /**
+   * Read-modify-write under the key's lock, which is held only until the new record is computed
+   * and cached: later writes of the key build on it at once, and the store keeps two writes of
+   * one key in order (same batch, or the later batch waits), so the lock need not cover the disk.
+   */
+  private async start(slot: number, key: Buffer, fn: (cur: VRecord) => VRecord | null): Promise<StartedWrite> {
     const release = this.locks.tryAcquire([key], true) ?? (await this.locks.acquire([key], true));
     try {
       const cur = await this.get(slot, key);
       const next = fn(cur);
-      if (next === null) return cur;
+      if (next === null) return { record: cur, durable: DONE };
       const value = encodeRecord(next);
       const name = key.toString('latin1');
       this.writes++;
-      this.cache.delete(name);
-      try {
-        await this.store.write([{ type: 'put', key: dataKey(slot, key), value }]);
-      } catch (err) {
-        this.cache.delete(name); // what is on disk is unknown now
-        throw err;
-      }
       this.cache.set(name, next, value.length);
-      return next;
+      const durable = this.store.write([{ type: 'put', key: dataKey(slot, key), value }]);
+      durable.catch(() => this.cache.delete(name)); // what is on disk is unknown now
+      return { record: next, durable };
     } finally {
       release();
     }

@@ -1,19 +1,28 @@
 /**
- * Requests waiting for their reply, keyed by request id, each with its own timeout timer (on
- * the injected clock). Settling an entry clears its timer; a late reply for a timed-out id is
- * ignored. Ids are u32, never 0 (0 is the handshake's), and wrap around.
+ * Requests waiting for their reply, keyed by request id. Timeouts share one timer on the
+ * injected clock, armed for the earliest deadline (a min-heap of deadlines), instead of a timer
+ * per request: at tens of thousands of requests a second, per-request timers cost more than the
+ * requests. A late reply for a timed-out id is ignored. Ids are u32, never 0 (0 is the
+ * handshake's), and wrap around.
  */
 import type { CancelTimer, Clock } from '../util/clock';
 import { TransportError } from './errors';
 
 interface Entry {
+  readonly id: number;
+  readonly deadline: number;
+  readonly timeoutMs: number;
   readonly resolve: (body: Buffer) => void;
   readonly reject: (err: TransportError) => void;
-  readonly cancelTimer: CancelTimer;
+  readonly describe: () => string;
 }
 
 export class PendingRequests {
   private readonly entries = new Map<number, Entry>();
+  /** entries by deadline; settled ones stay until they reach the top (lazy deletion) */
+  private readonly heap: Entry[] = [];
+  private timer: CancelTimer | null = null;
+  private timerAt = Infinity;
   private lastId = 0;
 
   constructor(private readonly clock: Clock) {}
@@ -25,14 +34,13 @@ export class PendingRequests {
   /** Registers a request; the promise rejects 'TIMEOUT' after `timeoutMs` unless settled. */
   add(timeoutMs: number, describe: () => string): { id: number; promise: Promise<Buffer> } {
     const id = this.nextId();
+    const deadline = this.clock.now() + timeoutMs;
     const promise = new Promise<Buffer>((resolve, reject) => {
-      const cancelTimer = this.clock.setTimer(timeoutMs, () => {
-        if (this.entries.delete(id)) {
-          reject(new TransportError('TIMEOUT', `no reply within ${timeoutMs} ms to ${describe()}`));
-        }
-      });
-      this.entries.set(id, { resolve, reject, cancelTimer });
+      const entry: Entry = { id, deadline, timeoutMs, resolve, reject, describe };
+      this.entries.set(id, entry);
+      this.push(entry);
     });
+    if (deadline < this.timerAt) this.arm(deadline);
     return { id, promise };
   }
 
@@ -62,8 +70,67 @@ export class PendingRequests {
     const entry = this.entries.get(id);
     if (!entry) return undefined;
     this.entries.delete(id);
-    entry.cancelTimer();
+    if (this.entries.size === 0) this.disarm();
     return entry;
+  }
+
+  private arm(at: number): void {
+    this.timer?.();
+    this.timerAt = at;
+    this.timer = this.clock.setTimer(Math.max(0, at - this.clock.now()), () => this.expire());
+  }
+
+  private disarm(): void {
+    this.timer?.();
+    this.timer = null;
+    this.timerAt = Infinity;
+    this.heap.length = 0; // every entry is settled
+  }
+
+  private expire(): void {
+    this.timer = null;
+    this.timerAt = Infinity;
+    const now = this.clock.now();
+    while (this.heap.length > 0 && this.heap[0].deadline <= now) {
+      const e = this.pop();
+      if (this.entries.get(e.id) !== e) continue; // settled already
+      this.entries.delete(e.id);
+      e.reject(new TransportError('TIMEOUT', `no reply within ${e.timeoutMs} ms to ${e.describe()}`));
+    }
+    while (this.heap.length > 0 && this.entries.get(this.heap[0].id) !== this.heap[0]) this.pop();
+    if (this.heap.length > 0) this.arm(this.heap[0].deadline);
+  }
+
+  private push(e: Entry): void {
+    const h = this.heap;
+    let i = h.push(e) - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (h[p].deadline <= e.deadline) break;
+      h[i] = h[p];
+      i = p;
+    }
+    h[i] = e;
+  }
+
+  private pop(): Entry {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop()!;
+    if (h.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= h.length) break;
+        const r = l + 1;
+        const c = r < h.length && h[r].deadline < h[l].deadline ? r : l;
+        if (h[c].deadline >= last.deadline) break;
+        h[i] = h[c];
+        i = c;
+      }
+      h[i] = last;
+    }
+    return top;
   }
 
   private nextId(): number {
