@@ -73,6 +73,7 @@ export class Coordinator implements Keyspace {
       targets = this.targetsAfterForward(slot, n, fwd.tried);
     }
     targets = this.withSuspects(targets, slot, n, r);
+    if (targets.length === 1 && targets[0].id === this.view.self) return this.records.get(slot, key); // alone
     const res = await fanout('read', targets.map((t) => t.id), r, (id) => this.readReplica(id, slot, key), (id, err) => this.failed(id, err));
     void res.all.then((all) => this.repair(slot, key, all)).catch((err: unknown) => this.log.warn({ err }, 'read repair failed'));
     return mergeAll(res.answers.values());

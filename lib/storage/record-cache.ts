@@ -1,5 +1,5 @@
 /**
- * A bounded LRU of decoded records (missing keys included), so hot keys skip LevelDB and the
+ * A bounded cache of decoded records (missing keys included), so hot keys skip LevelDB and the
  * decoder. Bounded in bytes, not keys: memory does not grow with the keyspace. RecordStore is the
  * only writer of records, so it keeps the cache coherent by updating it on every write.
  */
@@ -8,6 +8,8 @@ import type { VRecord } from '../versioning/types';
 interface Entry {
   readonly record: VRecord;
   readonly bytes: number;
+  /** read since it last reached the old end: it gets a second chance (CLOCK eviction) */
+  used: boolean;
 }
 
 /** rough per-entry overhead of the Map slot, the key string and the record objects */
@@ -36,9 +38,7 @@ export class RecordCache {
       return undefined;
     }
     this.hits++;
-    // move to the young end
-    this.map.delete(name);
-    this.map.set(name, e);
+    e.used = true; // cheaper than moving it to the young end on every hit
     return e.record;
   }
 
@@ -51,12 +51,18 @@ export class RecordCache {
     }
     const bytes = name.length + encodedBytes + OVERHEAD;
     if (bytes > this.maxBytes / 8) return; // a huge value would flush everything else
-    this.map.set(name, { record, bytes });
+    this.map.set(name, { record, bytes, used: false });
     this.bytes += bytes;
+    // evict from the old end; a used entry goes back to the young end once instead
     for (const [k, v] of this.map) {
       if (this.bytes <= this.maxBytes) break;
       this.map.delete(k);
-      this.bytes -= v.bytes;
+      if (v.used) {
+        v.used = false;
+        this.map.set(k, v);
+      } else {
+        this.bytes -= v.bytes;
+      }
     }
   }
 
