@@ -85,6 +85,9 @@ export class QuorumNode {
       requestTimeout: config.requestTimeout,
       vnodesPerWeight: config.vnodesPerWeight,
       gossipIntervalMs: 1000,
+      hintedHandoff: config.hintedHandoff,
+      maxHints: config.maxHints,
+      maxHintsPerTarget: config.maxHintsPerTarget,
     }, this.log);
     this.member = member;
     await member.start();
@@ -124,6 +127,7 @@ export class QuorumNode {
           ['read_repairs', keyspace.stats.readRepairs],
           ['forwarded_requests', keyspace.stats.forwarded],
         ]],
+        ['handoff', member.handoffInfo()],
       ],
       version: VERSION,
     };

@@ -20,6 +20,7 @@ import { fanout } from './fanout';
 import { QuorumError } from './quorum-tally';
 import { buf, pack, packVersion, unpackObject } from './messages';
 import { SLOTS } from '../storage/keys';
+import { coordinatorHints } from '../handoff/coordinator-hints';
 
 export interface CoordinatorOptions {
   readonly replicas: number;
@@ -92,6 +93,11 @@ export class Coordinator implements Keyspace {
     }
     targets = this.withSuspects(targets, slot, n, w);
     const { record: rec, durable } = await this.records.coordinateStarted(slot, key, self, ctx, v);
+    if (targets.length < n || targets.some((t) => t.fallbackFor !== undefined)) {
+      // hints this coordinator keeps itself: for the primary it stands in for, and for primaries
+      // nobody stands in for (those that fail during the fan-out are hinted below)
+      for (const id of coordinatorHints(targets, preferenceList(this.view.ring(), slot, n), self)) this.hints?.add(id, slot, key);
+    }
     if (targets.length === 1 && targets[0].id === self) {
       await durable; // alone: no fan-out to set up
       return rec;

@@ -27,6 +27,8 @@ export interface SimClusterOptions {
   readonly zones?: readonly string[];
   readonly gossipIntervalMs?: number;
   readonly vnodesPerWeight?: number;
+  /** default true */
+  readonly hintedHandoff?: boolean;
 }
 
 /** what run() throws when a promise does not settle within its cap of simulated time */
@@ -80,6 +82,7 @@ export class SimCluster {
         requestTimeout: opts.requestTimeout ?? 200,
         vnodesPerWeight: opts.vnodesPerWeight ?? 16,
         gossipIntervalMs: opts.gossipIntervalMs ?? 100,
+        hintedHandoff: opts.hintedHandoff ?? true,
       });
       const store = new MemoryStore({ tick: 'microtask' });
       await store.open();

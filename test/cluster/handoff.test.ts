@@ -1,0 +1,189 @@
+/**
+ * Dynamo §4.6 (hinted handoff): a node that takes a write for an unreachable preference-list
+ * node keeps a durable hint and, once that node is back, hands the write over — without any read
+ * having to repair it — deleting the hint only after the intended node acknowledged.
+ */
+import { expect } from 'chai';
+import { FrameKind } from '../../lib/transport/frame';
+import { MessageType } from '../../lib/transport/message-type';
+import type { NodeId } from '../../lib/versioning/types';
+import { SimCluster } from './sim-cluster';
+import { bytes, key, values } from './helpers';
+
+const SEEDS = Array.from({ length: 5 }, (_, i) => 700 + i);
+const READS: ReadonlySet<number> = new Set([MessageType.REPLICA_READ, MessageType.COORDINATE_READ, MessageType.REPLICA_SCAN]);
+
+/** counts every read request sent from now on */
+function countReads(c: SimCluster): { readonly n: number } {
+  const seen = { n: 0 };
+  c.network.onMessage((m) => {
+    if (m.kind === FrameKind.REQUEST && READS.has(m.type)) seen.n++;
+  });
+  return seen;
+}
+
+/** a key whose preference list (N=3) holds `target`, and the index of another of its primaries */
+function keyWith(c: SimCluster, target: NodeId, prefix: string): { k: Buffer; pref: NodeId[]; via: number } {
+  for (let i = 0; ; i++) {
+    const k = key(`${prefix}-${i}`);
+    const pref = c.preferenceList(k);
+    if (pref.includes(target)) return { k, pref, via: c.indexOf(pref.find((id) => id !== target)!) };
+  }
+}
+
+/** nodes (by index) holding hints for `target` */
+function holders(c: SimCluster, target: NodeId): number[] {
+  return c.ids.map((_, i) => i).filter((i) => !c.isCrashed(i) && (c.member(i).hints?.count(target) ?? 0) > 0);
+}
+
+/** isolate node t and let the others notice (a write to it times out once) */
+async function isolateAndNotice(c: SimCluster, t: number): Promise<void> {
+  c.isolate(t);
+  await c.pass(1_000);
+}
+
+describe('cluster: hinted handoff (Dynamo §4.6)', function () {
+  this.timeout(30_000);
+
+  it('a write taken by a fallback reaches its preference-list node once it is back, without any read', async () => {
+    for (const seed of SEEDS) {
+      const c = await SimCluster.start({ nodes: 5, seed });
+      await c.settle();
+      const t = 4;
+      const { k, via } = keyWith(c, c.ids[t]!, 'back');
+      await isolateAndNotice(c, t);
+      await c.run(c.kv(via).write(k, null, bytes(c, 'v1')));
+      await c.pass(500); // past a request timeout: a write to the target that timed out left its hint
+      expect(holders(c, c.ids[t]!), `seed ${seed}: someone holds a hint`).to.have.length.greaterThan(0);
+      expect(values((await c.replicas(k))[t]!), `seed ${seed}`).to.deep.equal([]);
+      const reads = countReads(c);
+      c.heal();
+      await c.pass(8_000);
+      expect(values((await c.replicas(k))[t]!), `seed ${seed}`).to.deep.equal(['v1']);
+      expect(reads.n, `seed ${seed}: reads sent`).to.equal(0);
+      expect(holders(c, c.ids[t]!), `seed ${seed}: hints left`).to.deep.equal([]);
+      await c.stop();
+    }
+  });
+
+  it('hints survive a restart of the fallback', async () => {
+    for (const seed of SEEDS) {
+      const c = await SimCluster.start({ nodes: 5, seed });
+      await c.settle();
+      const t = 4;
+      const { k, via } = keyWith(c, c.ids[t]!, 'restart');
+      await isolateAndNotice(c, t);
+      await c.run(c.kv(via).write(k, null, bytes(c, 'kept')));
+      await c.pass(500); // past a request timeout: a write to the target that timed out left its hint
+      const [f, ...others] = holders(c, c.ids[t]!);
+      expect(f, `seed ${seed}: a hint holder`).to.not.equal(undefined);
+      expect(others, `seed ${seed}: one holder`).to.deep.equal([]);
+      c.crash(f!);
+      await c.restart(f!);
+      expect(c.member(f!).hints!.count(c.ids[t]!), `seed ${seed}: hint after restart`).to.equal(1);
+      c.heal();
+      await c.pass(8_000);
+      expect(values((await c.replicas(k))[t]!), `seed ${seed}`).to.deep.equal(['kept']);
+      expect(c.member(f!).hints!.stats().delivered, `seed ${seed}`).to.equal(1);
+      await c.stop();
+    }
+  });
+
+  it('a hint is deleted only after the target acknowledged', async () => {
+    for (const seed of SEEDS) {
+      const c = await SimCluster.start({ nodes: 5, seed });
+      await c.settle();
+      const t = 4;
+      const { k, via } = keyWith(c, c.ids[t]!, 'ack');
+      await isolateAndNotice(c, t);
+      await c.run(c.kv(via).write(k, null, bytes(c, 'acked')));
+      await c.pass(500); // past a request timeout: a write to the target that timed out left its hint
+      const [f] = holders(c, c.ids[t]!);
+      // the target gets the record but every answer it gives a REPLICA_WRITE is lost
+      let dropped = 0;
+      const unhook = c.network.onMessage((m) => {
+        if (m.type !== MessageType.REPLICA_WRITE || m.kind === FrameKind.REQUEST || m.from !== c.address(t)) return true;
+        dropped++;
+        return false;
+      });
+      c.heal();
+      await c.pass(5_000);
+      expect(dropped, `seed ${seed}: answers lost`).to.be.greaterThan(0);
+      expect(values((await c.replicas(k))[t]!), `seed ${seed}: the target merged it`).to.deep.equal(['acked']);
+      expect(c.member(f!).hints!.count(c.ids[t]!), `seed ${seed}: hint kept`).to.equal(1);
+      expect(c.member(f!).hints!.stats().delivered, `seed ${seed}`).to.equal(0);
+      unhook();
+      await c.pass(8_000);
+      expect(c.member(f!).hints!.count(c.ids[t]!), `seed ${seed}: hint deleted`).to.equal(0);
+      expect(c.member(f!).hints!.stats().delivered, `seed ${seed}`).to.equal(1);
+      await c.stop();
+    }
+  });
+
+  it('hints beyond max-hints-per-target are counted, not silently dropped', async () => {
+    for (const seed of SEEDS) {
+      const c = await SimCluster.start({ nodes: 5, seed });
+      await c.settle();
+      const t = 4;
+      const target = c.ids[t]!;
+      for (let i = 0; i < 5; i++) c.member(i).hints!.setLimits({ maxHints: 1000, maxHintsPerTarget: 3 });
+      await isolateAndNotice(c, t);
+      const keys: Buffer[] = [];
+      for (let i = 0; keys.length < 20; i++) {
+        const { k, via } = keyWith(c, target, `cap-${i}`);
+        if (keys.some((x) => x.equals(k))) continue;
+        keys.push(k);
+        await c.run(c.kv(via).write(k, null, bytes(c, `cap${keys.length}`)));
+      }
+      await c.pass(500); // past a request timeout: a write to the target that timed out left its hint
+      let pending = 0;
+      let dropped = 0;
+      for (let i = 0; i < 4; i++) {
+        const s = c.member(i).hints!.stats();
+        expect(s.perTarget.get(target) ?? 0, `seed ${seed}: n${i} over the bound`).to.be.at.most(3);
+        pending += s.perTarget.get(target) ?? 0;
+        dropped += s.dropped;
+        const info = Object.fromEntries(c.member(i).handoffInfo());
+        expect(info.hints_dropped).to.equal(s.dropped);
+      }
+      // every write the target missed is either hinted or counted as dropped
+      expect(pending + dropped, `seed ${seed}`).to.equal(keys.length);
+      expect(dropped, `seed ${seed}`).to.be.greaterThan(0);
+      c.heal();
+      await c.pass(8_000);
+      const home = (await Promise.all(keys.map((k) => c.member(t).coordinator.localRecord(k)))).filter((r) => r.siblings.length > 0);
+      expect(home.length, `seed ${seed}: delivered = kept`).to.equal(pending);
+      await c.stop();
+    }
+  });
+
+  it('5 nodes, N=3 W=2: with two nodes down every write through a live node succeeds, and after they return every key is on its 3 preference-list replicas through handoff alone', async () => {
+    for (const seed of SEEDS) {
+      const c = await SimCluster.start({ nodes: 5, seed, replicas: 3, writeQuorum: 2, readQuorum: 2 });
+      await c.settle();
+      const down = [1, 3];
+      for (const d of down) c.isolate(d);
+      await c.pass(1_000);
+      const reads = countReads(c);
+      const live = [0, 2, 4];
+      const keys: Buffer[] = [];
+      for (let i = 0; i < 120; i++) {
+        const k = key(`two-down-${i}`);
+        keys.push(k);
+        // every write through a live node succeeds (a failure rejects and fails the test)
+        await c.run(c.kv(live[i % live.length]!).write(k, null, bytes(c, `v${i}`)));
+      }
+      c.heal();
+      await c.pass(15_000);
+      for (const [i, k] of keys.entries()) {
+        const held = await c.replicas(k);
+        for (const id of c.preferenceList(k)) {
+          expect(values(held[c.indexOf(id)]!), `seed ${seed}: key ${i} on ${id}`).to.deep.equal([`v${i}`]);
+        }
+      }
+      expect(reads.n, `seed ${seed}: reads sent`).to.equal(0);
+      for (let i = 0; i < 5; i++) expect(c.member(i).hints!.stats().pending, `seed ${seed}: n${i} hints left`).to.equal(0);
+      await c.stop();
+    }
+  });
+});
