@@ -8,6 +8,7 @@
 import type { NewVersion, NodeId, Sibling, VersionVector, VRecord } from './types';
 import { canonicalSiblings, pickSameDot, siblingsEqual } from './sibling';
 import { compareDots, coversDot, emptyVV, joinVV, vvEquals, vvGet, vvSet } from './vv';
+import { counterWrite } from './counter';
 
 const EMPTY_RECORD: VRecord = { vv: emptyVV(), siblings: [] };
 
@@ -80,6 +81,11 @@ export function mergeAll(records: Iterable<VRecord>): VRecord {
  * A write coordinated by `node` with the causal context `ctx` the client read (or the local vv,
  * for plain SET/DEL): the new sibling gets dot (node, max(local.vv[node], ctx[node]) + 1); the
  * siblings ctx covers are replaced; the others stay as siblings.
+ *
+ * A counter payload is a delta (see counterDelta): the new sibling holds the join of the counter
+ * siblings ctx covers on this replica plus the delta on `node`'s own entry (counterWrite; may
+ * throw CounterError). Give counter writes the local vv as ctx, so that every sibling replaced is
+ * one whose counter state this replica holds.
  */
 export function applyWrite(
   local: VRecord,
@@ -88,11 +94,15 @@ export function applyWrite(
   v: NewVersion,
 ): VRecord {
   const counter = Math.max(vvGet(local.vv, node), vvGet(ctx, node)) + 1;
-  const fresh: Sibling = { dot: { node, counter }, payload: v.payload, ts: v.ts, expireAt: v.expireAt };
+  const kept: Sibling[] = [];
+  const replaced: Sibling[] = [];
+  for (const s of canonicalSiblings(local.siblings)) (coversDot(ctx, s.dot) ? replaced : kept).push(s);
+  const p = v.payload;
+  const made = p.kind === 'counter' ? counterWrite(replaced, node, { ...v, payload: p }) : v;
+  const fresh: Sibling = { dot: { node, counter }, payload: made.payload, ts: made.ts, expireAt: made.expireAt };
   const siblings: Sibling[] = [];
   let placed = false;
-  for (const s of canonicalSiblings(local.siblings)) {
-    if (coversDot(ctx, s.dot)) continue;
+  for (const s of kept) {
     if (!placed && compareDots(fresh.dot, s.dot) < 0) {
       siblings.push(fresh);
       placed = true;

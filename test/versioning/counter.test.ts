@@ -8,21 +8,20 @@ import {
   emptyRecord,
   joinCounters,
   joinCounterSiblings,
-  liveSiblings,
   mergeRecords,
   zeroCounter,
   type CounterPayload,
   type VRecord,
 } from '../../lib/versioning';
+import { counterDelta } from '../../lib/versioning/counter';
 
 const arbCounter: fc.Arbitrary<CounterPayload> = fc
   .array(fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.bigInt({ min: -50n, max: 50n })), { maxLength: 6 })
   .map((ops) => ops.reduce((p, [node, d]) => addToCounter(p, node, d), zeroCounter()));
 
-/** INCRBY through `node`: join the live counters, add, write with the record's own vv. */
+/** INCRBY coordinated by `node` on its replica `rec`: a delta, with the replica's own vv as context. */
 function incr(rec: VRecord, node: string, delta: bigint): VRecord {
-  const current = joinCounterSiblings(liveSiblings(rec, 0));
-  return applyWrite(rec, rec.vv, node, { payload: addToCounter(current, node, delta), ts: 0, expireAt: null });
+  return applyWrite(rec, rec.vv, node, { payload: counterDelta(delta), ts: 0, expireAt: null });
 }
 
 describe('versioning: PN-counter payloads', () => {

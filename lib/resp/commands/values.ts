@@ -1,7 +1,8 @@
 /** Reading and writing one key's value on top of the versioned keyspace. */
 import type { CommandContext } from '../context';
 import type { Sibling, VRecord } from '../../versioning/types';
-import { visible } from '../../versioning';
+import { liveSiblings, visible } from '../../versioning';
+import { counterDelta, counterValue, joinCounterSiblings } from '../../versioning/counter';
 
 export interface Current {
   readonly record: VRecord;
@@ -19,22 +20,47 @@ export async function readCurrent(ctx: CommandContext, key: Buffer): Promise<Cur
   return currentOf(ctx, record);
 }
 
+/**
+ * What plain GET shows: the latest live sibling (by the coordinators' clocks); when that is a
+ * counter, the total of the join of every live counter sibling, so increments made concurrently
+ * through different coordinators all count.
+ */
 export function currentOf(ctx: CommandContext, record: VRecord): Current {
-  const sib = visible(record, ctx.server.clock.now());
+  const now = ctx.server.clock.now();
+  const sib = visible(record, now);
+  if (sib?.payload.kind === 'counter') return { record, sib, value: counterBytes(liveSiblings(record, now)) };
   return { record, sib, value: sib ? valueBytes(sib) : null };
+}
+
+function counterBytes(siblings: readonly Sibling[]): Buffer {
+  return Buffer.from(counterValue(joinCounterSiblings(siblings)).toString(), 'latin1');
 }
 
 /** what GET shows for a sibling: its bytes, or a counter's total as a decimal string */
 export function valueBytes(sib: Sibling): Buffer {
   const p = sib.payload;
   if (p.kind === 'bytes') return p.data;
-  if (p.kind === 'counter') {
-    let total = 0n;
-    for (const v of p.inc.values()) total += v;
-    for (const v of p.dec.values()) total -= v;
-    return Buffer.from(total.toString(), 'latin1');
-  }
+  if (p.kind === 'counter') return Buffer.from(counterValue(p).toString(), 'latin1');
   return Buffer.alloc(0);
+}
+
+/**
+ * What VGET shows: every live sibling's value, except that the counter siblings count as one
+ * value (their join's total, where the first of them stands), since concurrent counter siblings
+ * are parts of one counter rather than alternatives to choose from.
+ */
+export function liveValues(record: VRecord, nowMs: number): Buffer[] {
+  const live = liveSiblings(record, nowMs);
+  const out: Buffer[] = [];
+  let counted = false;
+  for (const s of live) {
+    if (s.payload.kind !== 'counter') out.push(valueBytes(s));
+    else if (!counted) {
+      counted = true;
+      out.push(counterBytes(live));
+    }
+  }
+  return out;
 }
 
 /**
@@ -48,6 +74,7 @@ export async function writeValue(
   data: Buffer | null,
   expireAt: number | null,
 ): Promise<VRecord> {
+  if (basis !== null && data !== null && keepsCounter(ctx, basis, data)) return rewriteCounter(ctx, key, expireAt);
   const payload = data === null ? ({ kind: 'tombstone' } as const) : ({ kind: 'bytes', data } as const);
   const rec = await ctx.server.keyspace.write(
     key,
@@ -55,6 +82,23 @@ export async function writeValue(
     { payload, ts: ctx.server.clock.now(), expireAt: data === null ? null : expireAt },
     quorumOf(ctx),
   );
+  noteSiblings(ctx, rec);
+  return rec;
+}
+
+/**
+ * A command that rewrites a counter's own value (EXPIRE, PERSIST, GETEX, SET KEEPTTL of the same
+ * number) keeps it a counter: only its TTL changes, so increments concurrent with it still count.
+ */
+function keepsCounter(ctx: CommandContext, basis: VRecord, data: Buffer): boolean {
+  const cur = currentOf(ctx, basis);
+  return cur.sib?.payload.kind === 'counter' && cur.value !== null && cur.value.equals(data);
+}
+
+/** a zero increment that sets the TTL, applied on the coordinator's replica like INCR */
+async function rewriteCounter(ctx: CommandContext, key: Buffer, expireAt: number | null): Promise<VRecord> {
+  const v = { payload: counterDelta(0n, true), ts: ctx.server.clock.now(), expireAt };
+  const rec = await ctx.server.keyspace.write(key, null, v, quorumOf(ctx));
   noteSiblings(ctx, rec);
   return rec;
 }

@@ -6,13 +6,13 @@ import { CommandError, Errors } from '../errors';
 import { parseInt64 } from '../args';
 import { decodeContext, encodeContext, liveSiblings } from '../../versioning';
 import type { VRecord } from '../../versioning/types';
-import { quorumOf, valueBytes, noteSiblings } from './values';
+import { quorumOf, liveValues, noteSiblings } from './values';
 import { expiryFromOption, unitOf } from './expiry';
 
 /** [context, value1, value2, ...]: every live sibling and one context covering them all */
 function siblingsReply(ctx: CommandContext, rec: VRecord): Reply {
-  const live = liveSiblings(rec, ctx.server.clock.now());
-  return [encodeContext(rec.vv), ...live.map(valueBytes)];
+  // concurrent counter siblings show as one joined total
+  return [encodeContext(rec.vv), ...liveValues(rec, ctx.server.clock.now())];
 }
 
 async function vset(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
