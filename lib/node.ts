@@ -18,6 +18,9 @@ import { RespServer } from './resp/server';
 import { makeLimits } from './resp/limits';
 import type { ServerContext, ServerStats } from './resp/context';
 import { systemClock, type Clock } from './util/clock';
+import { LatencyTracker } from './observability/latency';
+import { monotonicNs } from './observability/latency-clock';
+import { BackgroundController } from './background/controller';
 
 /** the package version, found by walking up from this file (works from lib/ and from dist/lib/) */
 function packageVersion(): string {
@@ -48,6 +51,7 @@ export class QuorumNode {
   private readonly store: LevelStore;
   private resp: RespServer | null = null;
   private member: ClusterMember | null = null;
+  private background: BackgroundController | null = null;
   private stopTimers: Array<() => void> = [];
 
   constructor(private readonly opts: NodeOptions) {
@@ -58,7 +62,13 @@ export class QuorumNode {
     this.log = opts.logger ?? createLogger({ level: config.loglevel, logfile: config.logfile, nodeId: id.nodeId });
     // 32 MiB memtables: fewer level-0 files, so LevelDB's write slowdowns (1 ms per write once
     // level 0 backs up) stay away while compaction shares the CPU with the node
-    this.store = new LevelStore({ dir: path.join(id.dir, 'db'), durability: config.fsync, writeBufferSize: 32 * 1024 * 1024, cacheSize: 32 * 1024 * 1024 });
+    this.store = new LevelStore({
+      dir: path.join(id.dir, 'db'),
+      durability: config.fsync,
+      writeBufferSize: 32 * 1024 * 1024,
+      cacheSize: 32 * 1024 * 1024,
+      journaled: config.writeJournal,
+    });
   }
 
   async start(): Promise<void> {
@@ -76,6 +86,10 @@ export class QuorumNode {
       logger: this.log,
       clock,
     });
+    // foreground latency per command (INFO latencystats) and the controller that paces background work by it
+    const latency = new LatencyTracker(monotonicNs);
+    const background = new BackgroundController(clock, latency, { targetMs: config.latencyTargetMs }, this.log.child({ module: 'background' }));
+    this.background = background;
     const member = new ClusterMember(this.store, transport, clock, Math.random, {
       self: { id: this.nodeId, address, respHost: host, respPort: config.port, zone: config.zone, weight: config.weight },
       seeds: config.seeds.map(renderSeed),
@@ -88,6 +102,7 @@ export class QuorumNode {
       hintedHandoff: config.hintedHandoff,
       maxHints: config.maxHints,
       maxHintsPerTarget: config.maxHintsPerTarget,
+      background,
     }, this.log);
     this.member = member;
     await member.start();
@@ -128,10 +143,12 @@ export class QuorumNode {
           ['forwarded_requests', keyspace.stats.forwarded],
         ]],
         ['handoff', member.handoffInfo()],
+        ['background', background.infoFields()],
+        ['latencystats', latency.infoFields()],
       ],
       version: VERSION,
     };
-    const dispatcher = new Dispatcher(server);
+    const dispatcher = new Dispatcher(server, latency);
     resp = new RespServer(
       {
         bind: config.bind,
@@ -152,6 +169,7 @@ export class QuorumNode {
     );
     await resp.listen();
     this.resp = resp;
+    background.start();
     if (config.fsync === 'everysec') this.every(clock, 1000, () => this.store.sync());
     this.log.info({ port: config.port, dir: this.dir }, 'ready to accept connections');
   }
@@ -174,6 +192,7 @@ export class QuorumNode {
     const stops = this.stopTimers;
     this.stopTimers = [];
     for (const s of stops) s();
+    this.background?.stop();
     await this.resp?.close();
     await this.member?.stop();
     await this.store.close();

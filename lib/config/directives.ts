@@ -77,6 +77,7 @@ export const DIRECTIVES: readonly Directive[] = [
     name: 'fsync', field: 'fsync', type: oneOf(['always', 'everysec', 'no'] as const),
     default: { value: 'everysec' },
   }),
+  directive({ name: 'write-journal', field: 'writeJournal', type: yesNo, default: { value: true } }),
   directive({
     name: 'latency-target-ms', field: 'latencyTargetMs', type: positiveNumber(MAX_TIMER_MS),
     default: { value: 20 },

@@ -38,6 +38,8 @@ export interface Config {
   /** ms; 0 disables anti-entropy */
   readonly antiEntropyInterval: number;
   readonly fsync: Durability;
+  /** acknowledge writes once in the node's write-ahead journal, before LevelDB applies them */
+  readonly writeJournal: boolean;
   readonly latencyTargetMs: number;
   /** null: no secret, non-loopback peers are refused */
   readonly clusterSecret: string | null;

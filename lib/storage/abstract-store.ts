@@ -14,6 +14,7 @@
 import { StorageError, causeMessage } from './errors';
 import type { BatchOp, Durability, RangeOptions, Store } from './store';
 import { checkKey, checkOps, checkRange } from './validate-args';
+import { Journal } from './journal';
 
 /** how the write flush is deferred: end of the microtask queue, or the check phase (setImmediate) */
 export type TickScheduler = 'microtask' | 'immediate';
@@ -24,6 +25,11 @@ export interface AbstractStoreOptions {
   readonly durability?: Durability;
   /** default 'immediate' (measured faster under many concurrent writers; see bench/) */
   readonly tick?: TickScheduler;
+  /**
+   * A write-ahead journal: writes are acknowledged once journaled (one synchronous append per
+   * tick), and the device applies them in the background. See journal.ts.
+   */
+  readonly journal?: Journal;
 }
 
 export interface BatchStats {
@@ -40,6 +46,11 @@ interface Batch {
   readonly result: Promise<void>;
   /** resolves when result settles either way; attaching it marks a failure as handled */
   readonly settled: Promise<void>;
+  /** settles once the device holds the ops (with a journal, later than `result`) */
+  readonly applied: Promise<void>;
+  markApplied(): void;
+  /** the journal file the batch went to; null without a journal or before it is journaled */
+  journalSeq: number | null;
   resolve(): void;
   reject(err: StorageError): void;
 }
@@ -62,8 +73,15 @@ function newBatch(): Batch {
     resolve = res;
     reject = rej;
   });
-  return { ops: [], keys: [], result, settled: result.then(noop, noop), resolve, reject };
+  let markApplied: () => void = noop;
+  const applied = new Promise<void>((res) => (markApplied = res));
+  return { ops: [], keys: [], result, settled: result.then(noop, noop), applied, markApplied, journalSeq: null, resolve, reject };
 }
+
+/** journaled ops waiting for the device, at most: past this, acknowledging waits (backpressure) */
+const MAX_JOURNAL_BACKLOG = 200_000;
+/** a device write of journaled (acknowledged) ops that failed is retried after this long */
+const RETRY_MS = 100;
 
 export abstract class AbstractStore implements Store {
   readonly durability: Durability;
@@ -75,6 +93,10 @@ export abstract class AbstractStore implements Store {
   private readonly inFlight = new Set<Batch>();
   private readonly inFlightKeys = new Set<string>();
   private flushScheduled = false;
+  private readonly journal: Journal | null;
+  /** journaled (acknowledged) batches waiting for the device, in order */
+  private readonly journaled: Batch[] = [];
+  private backlogOps = 0;
   private readonly overlay = new Map<string, OverlayEntry>();
   private readonly schedule: (fn: () => void) => void;
   private batches = 0;
@@ -83,6 +105,7 @@ export abstract class AbstractStore implements Store {
   constructor(options: AbstractStoreOptions = {}) {
     this.durability = options.durability ?? 'everysec';
     this.schedule = options.tick === 'microtask' ? queueMicrotask : (fn) => void setImmediate(fn);
+    this.journal = options.journal ?? null;
   }
 
   get status(): StoreStatus {
@@ -101,6 +124,7 @@ export abstract class AbstractStore implements Store {
     const opening = (async () => {
       try {
         await this._open();
+        if (this.journal) await this.recover(this.journal);
         this.state = 'open';
       } catch (err) {
         this.state = 'closed';
@@ -122,6 +146,10 @@ export abstract class AbstractStore implements Store {
     const closing = (async () => {
       try {
         await this.drain();
+        if (this.journal) {
+          await this._sync(); // the device holds everything durably: the journal can go
+          this.journal.closeAndRemoveAll();
+        }
         await this._close();
       } finally {
         this.state = 'closed';
@@ -176,6 +204,15 @@ export abstract class AbstractStore implements Store {
   /** puts everything written before the call on disk */
   async sync(): Promise<void> {
     this.checkOpen();
+    if (this.journal) {
+      this.journalStage();
+      try {
+        await this.journal.sync();
+      } catch (err) {
+        throw new StorageError('STORE_WRITE_FAILED', `journal sync failed: ${causeMessage(err)}`, { cause: err });
+      }
+      return;
+    }
     const pending = this.pendingSettled();
     if (pending !== null) {
       this.flush();
@@ -234,8 +271,8 @@ export abstract class AbstractStore implements Store {
 
   /** settles when every write issued so far has settled; null when none is pending */
   private pendingSettled(): Promise<void> | null {
-    const all = [...this.inFlight].map((b) => b.settled);
-    if (this.queued !== null) all.push(this.queued.settled);
+    const all = [...this.inFlight, ...this.journaled].map((b) => b.applied);
+    if (this.queued !== null) all.push(this.queued.applied);
     return all.length === 0 ? null : all.length === 1 ? all[0] : Promise.all(all).then(noop);
   }
 
@@ -247,16 +284,45 @@ export abstract class AbstractStore implements Store {
 
   private readonly onTick = (): void => {
     this.flushScheduled = false;
+    this.journalStage();
     this.flush();
   };
+
+  /** journal the queued batch and acknowledge it; the device applies it later (flush) */
+  private journalStage(): void {
+    const batch = this.queued;
+    if (this.journal === null || batch === null || this.backlogOps >= MAX_JOURNAL_BACKLOG) return;
+    try {
+      batch.journalSeq = this.journal.append(batch.ops);
+      if (this.durability === 'always') this.journal.syncNow();
+    } catch (err) {
+      this.queued = null;
+      this.settle(batch, err ?? new Error('journal append failed'));
+      return;
+    }
+    this.queued = null;
+    this.journaled.push(batch);
+    this.backlogOps += batch.ops.length;
+    batch.resolve();
+  }
+
+  /** device batches fully applied: their journal files go once the device has synced */
+  private collect(files: string[]): void {
+    if (files.length === 0 || this.journal === null) return;
+    const journal = this.journal;
+    const synced = this.durability === 'always' ? Promise.resolve() : this._sync();
+    synced.then(() => journal.removeFiles(files), noop);
+  }
 
   private flush(): void {
     // Several batches may be in flight (the device overlaps them), but never two that write the
     // same key: their order of application would be up to the device's threads.
-    const batch = this.queued;
+    // With a journal the device takes journaled batches strictly in order.
+    const batch = this.journal ? (this.journaled[0] ?? null) : this.queued;
     if (batch === null || this.inFlight.size >= MAX_IN_FLIGHT) return;
     for (const k of batch.keys) if (this.inFlightKeys.has(k)) return;
-    this.queued = null;
+    if (this.journal) this.journaled.shift();
+    else this.queued = null;
     this.inFlight.add(batch);
     for (const k of batch.keys) this.inFlightKeys.add(k);
     this.batches++;
@@ -274,6 +340,8 @@ export abstract class AbstractStore implements Store {
   }
 
   private settle(batch: Batch, err: unknown): void {
+    if (batch.journalSeq !== null) return this.settleJournaled(batch, err);
+    batch.markApplied();
     for (const k of batch.keys) {
       if (this.overlay.get(k)?.batch === batch) this.overlay.delete(k);
     }
@@ -287,9 +355,52 @@ export abstract class AbstractStore implements Store {
     if (this.queued !== null && this.state !== 'closed') this.scheduleFlush();
   }
 
+  /**
+   * A journaled batch was acknowledged already: on success it leaves the overlay; a failed device
+   * write is retried (its ops stay readable through the overlay and are in the journal), never
+   * reported to writers who were told it succeeded.
+   */
+  private settleJournaled(batch: Batch, err: unknown): void {
+    if (this.inFlight.delete(batch)) for (const k of batch.keys) this.inFlightKeys.delete(k);
+    if (err !== null && this.state !== 'closed') {
+      this.journaled.unshift(batch);
+      setTimeout(() => this.flush(), RETRY_MS);
+      return;
+    }
+    for (const k of batch.keys) {
+      if (this.overlay.get(k)?.batch === batch) this.overlay.delete(k);
+    }
+    this.backlogOps -= batch.ops.length;
+    batch.markApplied();
+    this.collect(this.journal!.applied(batch.journalSeq!));
+    if ((this.queued !== null || this.journaled.length > 0) && this.state !== 'closed') this.scheduleFlush();
+  }
+
+  /** replay what an earlier run journaled and the device may lack, in order, then drop it */
+  private async recover(journal: Journal): Promise<void> {
+    const files = journal.leftovers();
+    for (const file of files) {
+      let chunk: BatchOp[] = [];
+      for (const ops of Journal.read(file)) {
+        chunk.push(...ops);
+        if (chunk.length >= 10_000) {
+          await this._batch(chunk, false);
+          chunk = [];
+        }
+      }
+      if (chunk.length > 0) await this._batch(chunk, false);
+    }
+    if (files.length > 0) {
+      await this._sync();
+      journal.removeFiles(files);
+    }
+    journal.start();
+  }
+
   /** flush and wait until nothing is queued or in flight (no new writes arrive while closing) */
   private async drain(): Promise<void> {
     for (;;) {
+      this.journalStage();
       this.flush();
       const pending = this.pendingSettled();
       if (pending === null) return;

@@ -7,6 +7,7 @@
  * it (leveldb db_impl.cc: AddRecord, then logfile_->Sync()). The caller runs the everysec timer.
  */
 import { Level } from 'level';
+import { Journal } from './journal';
 import { AbstractStore, type AbstractStoreOptions } from './abstract-store';
 import { StorageError, causeMessage } from './errors';
 import { metaKey } from './keys';
@@ -19,6 +20,8 @@ export interface LevelStoreOptions extends AbstractStoreOptions {
   readonly cacheSize?: number;
   /** LevelDB memtable / log size in bytes before a flush to level 0 (default 4 MiB) */
   readonly writeBufferSize?: number;
+  /** acknowledge writes once in a write-ahead journal at `<dir>-journal` (journal.ts) */
+  readonly journaled?: boolean;
 }
 
 /** reserved key deleted by sync(): a tiny synced log record that leaves no entry behind */
@@ -44,7 +47,7 @@ export class LevelStore extends AbstractStore {
   private readonly db: Level<Buffer, Buffer>;
 
   constructor(options: LevelStoreOptions) {
-    super(options);
+    super(options.journaled ? { ...options, journal: new Journal({ dir: `${options.dir}-journal` }) } : options);
     this.dir = options.dir;
     this.db = new Level<Buffer, Buffer>(options.dir, {
       keyEncoding: 'buffer',

@@ -71,6 +71,7 @@ describe('config/parseConfig', () => {
       ['write-quorum', ['3'], 'writeQuorum', 3, 'two'],
       ['request-timeout', ['250'], 'requestTimeout', 250, '0'],
       ['hinted-handoff', ['NO'], 'hintedHandoff', false, 'false'],
+      ['write-journal', ['no'], 'writeJournal', false, 'maybe'],
       ['anti-entropy-interval', ['0'], 'antiEntropyInterval', 0, '-1'],
       ['fsync', ['Always'], 'fsync', 'always', 'sometimes'],
       ['latency-target-ms', ['0.5'], 'latencyTargetMs', 0.5, '-3'],
