@@ -24,6 +24,13 @@ export interface StartedWrite {
 
 const DONE = Promise.resolve();
 
+/**
+ * Told of every write once it is in the store: the record before and after (null: removed) and
+ * the stored bytes of `after`. Called in the order the writes complete; anti-entropy keeps its
+ * leaves from it. Must not throw.
+ */
+export type RecordChangeListener = (slot: number, key: Buffer, before: VRecord, after: VRecord | null, stored: Buffer | null) => void;
+
 export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 
 export class RecordStore {
@@ -31,6 +38,8 @@ export class RecordStore {
   readonly cache: RecordCache;
   /** bumped by every write: a read that raced one does not fill the cache with what it saw */
   private writes = 0;
+  /** set by anti-entropy (at most one listener) */
+  onChange: RecordChangeListener | null = null;
 
   constructor(
     readonly store: Store,
@@ -82,9 +91,12 @@ export class RecordStore {
     const release = this.locks.tryAcquire([key], true) ?? (await this.locks.acquire([key], true));
     let durable: Promise<void>;
     try {
+      const listener = this.onChange;
+      const before = listener === null ? null : await this.get(slot, key);
       this.writes++;
       this.cache.delete(key.toString('latin1'));
       durable = this.store.write([{ type: 'del', key: dataKey(slot, key) }]);
+      if (listener !== null && before !== null) durable = durable.then(() => listener(slot, key, before, null, null));
     } finally {
       release();
     }
@@ -113,7 +125,9 @@ export class RecordStore {
       const name = key.toString('latin1');
       this.writes++;
       this.cache.set(name, next, value.length);
-      const durable = this.store.write([{ type: 'put', key: dataKey(slot, key), value }]);
+      let durable = this.store.write([{ type: 'put', key: dataKey(slot, key), value }]);
+      const listener = this.onChange;
+      if (listener !== null) durable = durable.then(() => listener(slot, key, cur, next, value));
       durable.catch(() => this.cache.delete(name)); // what is on disk is unknown now
       return { record: next, durable };
     } finally {

@@ -1,0 +1,194 @@
+/**
+ * The anti-entropy driver: builds this replica's tree, serves peers' exchanges, and every
+ * `intervalMs` (on the injected Clock) runs one exchange with the next peer (round-robin over
+ * the up peers that share partitions with this node on the current ring). Its counters are the
+ * INFO `antientropy` fields.
+ */
+import type { Logger } from 'pino';
+import type { ClusterView } from '../coordinator/cluster-view';
+import type { RecordStore } from '../storage/record-store';
+import type { Transport } from '../transport';
+import type { CancelTimer, Clock } from '../util/clock';
+import { MAX_KEYS_PAGE, MAX_SYNC_KEYS } from './messages';
+import { registerAntiEntropyHandlers } from './handlers';
+import { ReplicaTree } from './replica-tree';
+import { exchangePeers, sharedPartitions } from './shared-partitions';
+import { runExchange, type ExchangeResult } from './exchange';
+import type { NodeId } from '../versioning/types';
+
+/** What the background controller will hand out: leave to sync `keys` keys now (same shape as HandoffPacer). */
+export interface AntiEntropyPacer {
+  budget(now: number): number;
+  spend(count: number, now: number): void;
+}
+
+export interface AntiEntropyOptions {
+  /** N */
+  readonly replicas: number;
+  /** ms per request to a peer */
+  readonly requestTimeout: number;
+  /** ms between rounds; 0: no rounds (the node still answers peers once its tree is built) */
+  readonly intervalMs: number;
+  /** keys synced per round at most; default 1000 */
+  readonly maxKeysPerRound?: number;
+  /** keys per AE_SYNC; default 64 */
+  readonly batchKeys?: number;
+  /** key summaries per AE_KEYS page; default 1024 */
+  readonly pageKeys?: number;
+  /** default: no pacing beyond maxKeysPerRound */
+  readonly pacer?: AntiEntropyPacer;
+  /** ms to wait when the pacer gives no budget; default 20 */
+  readonly pauseMs?: number;
+}
+
+export interface AntiEntropyStats {
+  /** exchanges completed */
+  rounds: number;
+  /** exchanges that failed (peer unreachable, timeout, bad reply) */
+  rounds_failed: number;
+  /** keys whose record changed on a peer through this node's exchanges */
+  keys_pushed: number;
+  /** keys whose record changed here through this node's exchanges */
+  keys_pulled: number;
+  /** duration of the last completed exchange, ms */
+  last_round_ms: number;
+  /** differing slots found by the last completed exchange */
+  last_round_slots: number;
+}
+
+export class AntiEntropy {
+  readonly tree: ReplicaTree;
+  private readonly counters: AntiEntropyStats = { rounds: 0, rounds_failed: 0, keys_pushed: 0, keys_pulled: 0, last_round_ms: 0, last_round_slots: 0 };
+  private intervalMs: number;
+  private running = false;
+  private stopped = false;
+  private timer: CancelTimer | null = null;
+  private round: Promise<unknown> | null = null;
+  private next = 0;
+
+  constructor(
+    private readonly records: RecordStore,
+    private readonly transport: Transport,
+    private readonly view: ClusterView,
+    private readonly clock: Clock,
+    private readonly opts: AntiEntropyOptions,
+    private readonly log: Logger,
+  ) {
+    this.tree = new ReplicaTree(records);
+    this.intervalMs = opts.intervalMs;
+    registerAntiEntropyHandlers(transport, { tree: this.tree, records, self: view.self, ring: () => view.ring(), replicas: opts.replicas });
+  }
+
+  /** with a non-zero interval: build the tree (one scan of the store), then run rounds */
+  async start(): Promise<void> {
+    if (this.intervalMs > 0) await this.enable(this.intervalMs);
+  }
+
+  /** turn rounds on (building the tree first if it is not yet), or change their interval */
+  async enable(intervalMs: number): Promise<void> {
+    if (!(intervalMs > 0)) throw new RangeError('intervalMs must be > 0');
+    this.intervalMs = intervalMs;
+    if (!this.tree.ready) await this.tree.build();
+    this.running = true;
+    this.stopped = false;
+    this.timer?.();
+    this.schedule();
+  }
+
+  /** no new round starts; waits for the one under way */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopped = true;
+    this.timer?.();
+    this.timer = null;
+    await this.round?.catch(() => undefined);
+  }
+
+  /** rounds are running */
+  get enabled(): boolean {
+    return this.running;
+  }
+
+  stats(): AntiEntropyStats {
+    return { ...this.counters };
+  }
+
+  /** one exchange with the next peer; null when there is none (tests call it directly) */
+  async runRound(): Promise<ExchangeResult | null> {
+    if (!this.tree.ready) await this.tree.build();
+    const ring = this.view.ring();
+    const peers = exchangePeers(ring, this.view.self, this.opts.replicas).filter((id) => this.view.isUp(id) && this.view.addressOf(id) !== undefined);
+    if (peers.length === 0) return null;
+    const peer = peers[this.next++ % peers.length] as NodeId;
+    const started = this.clock.now();
+    try {
+      const result = await runExchange(
+        this.transport,
+        this.view.addressOf(peer) as string,
+        this.opts.requestTimeout,
+        this.tree,
+        this.records,
+        sharedPartitions(ring, this.view.self, peer, this.opts.replicas),
+        {
+          maxKeys: this.opts.maxKeysPerRound ?? 1000,
+          batchKeys: Math.min(this.opts.batchKeys ?? 64, MAX_SYNC_KEYS),
+          pageKeys: Math.min(this.opts.pageKeys ?? 1024, MAX_KEYS_PAGE),
+        },
+        (keys) => this.pace(keys),
+      );
+      this.view.reportSuccess(peer);
+      const c = this.counters;
+      c.rounds++;
+      c.keys_pushed += result.pushed;
+      c.keys_pulled += result.pulled;
+      c.last_round_ms = this.clock.now() - started;
+      c.last_round_slots = result.differingSlots;
+      if (result.differingKeys > 0) this.log.debug({ peer, ...result }, 'anti-entropy exchange repaired keys');
+      return result;
+    } catch (err) {
+      this.counters.rounds_failed++;
+      this.log.debug({ peer, err: (err as Error).message }, 'anti-entropy exchange failed');
+      throw err;
+    }
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    this.timer = this.clock.setTimer(this.intervalMs, () => {
+      this.timer = null;
+      this.round = this.runRound()
+        .catch(() => undefined)
+        .finally(() => {
+          this.round = null;
+          this.schedule();
+        });
+    });
+  }
+
+  private async pace(keys: number): Promise<boolean> {
+    const pacer = this.opts.pacer;
+    for (;;) {
+      if (this.stopped) return false;
+      if (pacer === undefined) return true;
+      const now = this.clock.now();
+      if (pacer.budget(now) >= 1) {
+        pacer.spend(keys, now);
+        return true;
+      }
+      await new Promise<void>((resolve) => this.clock.setTimer(this.opts.pauseMs ?? 20, resolve));
+    }
+  }
+}
+
+/** INFO `antientropy` fields, in Redis's "field:value" form */
+export function antiEntropyInfoFields(stats: AntiEntropyStats, enabled: boolean): Array<[string, string | number]> {
+  return [
+    ['antientropy_enabled', enabled ? 1 : 0],
+    ['antientropy_rounds', stats.rounds],
+    ['antientropy_rounds_failed', stats.rounds_failed],
+    ['antientropy_keys_pushed', stats.keys_pushed],
+    ['antientropy_keys_pulled', stats.keys_pulled],
+    ['antientropy_last_round_ms', stats.last_round_ms],
+    ['antientropy_last_round_slots', stats.last_round_slots],
+  ];
+}
