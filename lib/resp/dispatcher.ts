@@ -1,7 +1,8 @@
 /**
  * Runs one command: resolve it in the command table, check authentication, take its keys' locks
  * (so a key's commands run in arrival order and read-modify-writes do not interleave), call the
- * handler, and turn any error into a RESP error reply. Never throws.
+ * handler, and turn any error into a RESP error reply. Never throws. An optional CommandObserver
+ * times each command that passed authentication, from start until its reply settled.
  */
 import type { ClientState, CommandContext, ServerContext } from './context';
 import type { ErrorReply, Reply } from './reply';
@@ -9,10 +10,20 @@ import { commandKeys, type Handler, type ResolvedCommand } from './command-table
 import { CommandError, Errors, toErrorReply } from './errors';
 import { KeyLocks, type Release } from '../util/key-locks';
 
+/** times commands (latency tracking): start() when a command starts, finish() when it settled */
+export interface CommandObserver {
+  start(): number;
+  /** returns `reply` unchanged */
+  finish(fullName: string, start: number, reply: Reply): Reply;
+}
+
 export class Dispatcher {
   readonly locks = new KeyLocks();
 
-  constructor(readonly server: ServerContext) {}
+  constructor(
+    readonly server: ServerContext,
+    private readonly observer: CommandObserver | null = null,
+  ) {}
 
   /** resolve argv once: the command (with its keys) or the error reply to answer */
   prepare(args: Buffer[]): Prepared {
@@ -23,12 +34,22 @@ export class Dispatcher {
 
   run(client: ClientState, args: Buffer[], prepared: Prepared = this.prepare(args)): Reply | Promise<Reply> {
     if (prepared.error) return prepared.error;
-    const { def, fullName, handler } = prepared.cmd;
+    const { def, fullName } = prepared.cmd;
     const keys = prepared.keys;
     client.lastCommand = fullName;
     client.lastActive = this.server.clock.now();
     this.server.stats.commandsProcessed++;
     if (!client.authenticated && !def.flags.includes('noauth')) return toErrorReply(Errors.noAuth());
+    const obs = this.observer;
+    if (obs === null) return this.execute(client, args, prepared.cmd, keys);
+    const start = obs.start();
+    const r = this.execute(client, args, prepared.cmd, keys);
+    if (!(r instanceof Promise)) return obs.finish(fullName, start, r);
+    return r.then((reply) => obs.finish(fullName, start, reply));
+  }
+
+  private execute(client: ClientState, args: Buffer[], cmd: ResolvedCommand, keys: Buffer[]): Reply | Promise<Reply> {
+    const { def, handler } = cmd;
     const ctx = { client, server: this.server };
     try {
       if (keys.length === 0) {

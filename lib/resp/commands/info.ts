@@ -4,6 +4,9 @@ import type { CommandContext } from '../context';
 
 type Section = [string, Array<[string, string | number]>];
 
+/** sections INFO shows only when asked for by name or with `all`/`everything`, as in Redis */
+const NOT_DEFAULT = new Set(['latencystats', 'commandstats']);
+
 function builtin(ctx: CommandContext): Section[] {
   const s = ctx.server;
   const now = s.clock.now();
@@ -68,7 +71,8 @@ function builtin(ctx: CommandContext): Section[] {
 
 export async function infoText(ctx: CommandContext, wanted: string[]): Promise<string> {
   const sections: Section[] = [...builtin(ctx), ...ctx.server.infoSections()];
-  const all = wanted.length === 0 || wanted.includes('all') || wanted.includes('everything') || wanted.includes('default');
+  const every = wanted.includes('all') || wanted.includes('everything');
+  const all = every || wanted.length === 0 || wanted.includes('default');
   if (wanted.includes('keyspace')) {
     // counting keys walks the whole keyspace, so it is only done when asked for by name
     let n = 0;
@@ -82,7 +86,8 @@ export async function infoText(ctx: CommandContext, wanted: string[]): Promise<s
   }
   const out: string[] = [];
   for (const [name, fields] of sections) {
-    if (!all && !wanted.includes(name)) continue;
+    const named = wanted.includes(name);
+    if (!named && !(all && (every || !NOT_DEFAULT.has(name)))) continue;
     out.push(`# ${name[0].toUpperCase()}${name.slice(1)}`);
     for (const [k, v] of fields) out.push(`${k}:${v}`);
     out.push('');
