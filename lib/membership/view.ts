@@ -47,9 +47,32 @@ export function bump(self: MemberInfo, change: Partial<Omit<MemberInfo, 'id' | '
   return { ...self, ...change, version: self.version + 1 };
 }
 
-/** members that hold a place on the ring */
+/**
+ * Members that hold a place on the ring requests are routed by: `normal` and `leaving` ones. A
+ * `joining` member is left out until it has received its data and turned itself `normal` (so no
+ * read is sent to a node that does not hold the data yet); a `leaving` member stays in until it
+ * has handed its data over and turned itself `removed` (so it keeps taking the writes that it may
+ * still have to hand over).
+ */
 export function ringMembers(view: View): MemberInfo[] {
-  return [...view.values()].filter((m) => m.status !== 'removed');
+  return [...view.values()].filter(onRing);
+}
+
+export function onRing(m: MemberInfo): boolean {
+  return m.status === 'normal' || m.status === 'leaving';
+}
+
+/** members the ring will hold once every change under way is done: `normal` and `joining` */
+export function futureRingMembers(view: View): MemberInfo[] {
+  return [...view.values()].filter((m) => m.status === 'normal' || m.status === 'joining');
+}
+
+/**
+ * The entry that marks another node as gone for good (CLUSTER FORGET): `removed`, same
+ * generation, a version past the last one heard, so it beats every entry of that generation.
+ */
+export function forgotten(entry: MemberInfo): MemberInfo {
+  return { ...entry, status: 'removed', version: entry.version + 1 };
 }
 
 /** a short digest of a view to compare cheaply (ids with generation.version) */

@@ -29,12 +29,12 @@ import type { ClusterContext, CommandContext } from '../context';
 import { MapReply, OK, SimpleString, VerbatimReply, type Reply } from '../reply';
 import { CommandError } from '../errors';
 import { parseI64 } from '../args';
-import { keySlot, slotRanges, SLOT_COUNT, type SlotRange } from '../../ring';
+import { keySlot, ownedSlots, slotRanges, SLOT_COUNT, type SlotRange } from '../../ring';
 import type { MemberInfo } from '../../membership/view';
 
 /** what every CLUSTER reply is computed from: one consistent snapshot */
 interface Topology {
-  /** known members, removed ones left out, sorted by id */
+  /** members on the ring (normal and leaving), sorted by id */
   readonly nodes: readonly MemberInfo[];
   readonly byId: ReadonlyMap<string, MemberInfo>;
   /** every slot once, each with its first healthy nodes (master first) */
@@ -43,7 +43,8 @@ interface Topology {
 }
 
 function topology(cluster: ClusterContext): Topology {
-  const nodes = cluster.members().filter((m) => m.status !== 'removed').sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // a joining node serves nothing until it has its data: only CLUSTER MEMBERS shows it
+  const nodes = cluster.members().filter((m) => m.status === 'normal' || m.status === 'leaving').sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const byId = new Map(nodes.map((m) => [m.id, m]));
   const up = (id: string) => id === cluster.myId || cluster.isUp(id);
   const ring = cluster.ring();
@@ -162,12 +163,96 @@ async function countKeysInSlot(ctx: CommandContext, args: Buffer[]): Promise<Rep
   return page.keys.reduce((n, k) => (keySlot(k) === s ? n + 1 : n), 0);
 }
 
+/**
+ * Membership operations a node offers CLUSTER LEAVE / FORGET (the node's OwnershipTransfer).
+ * They throw errors with a `code` (MEMBER_SELF, MEMBER_UNKNOWN, MEMBER_BAD_STATE, MEMBER_LAST).
+ */
+export interface MembershipAdmin {
+  leave(): void;
+  forget(id: string): void;
+}
+
+const admins = new WeakMap<ClusterContext, MembershipAdmin>();
+
+/** gives a node's ClusterContext its membership operations (the node wires this once) */
+export function setMembershipAdmin(cluster: ClusterContext, admin: MembershipAdmin): void {
+  admins.set(cluster, admin);
+}
+
+function adminOf(ctx: CommandContext): MembershipAdmin {
+  const admin = admins.get(ctx.server.cluster);
+  if (admin === undefined) throw new CommandError('ERR membership changes are not available on this node');
+  return admin;
+}
+
+/** a membership error as a Redis-like reply */
+function asCommandError(err: unknown): never {
+  const e = err as { code?: string; message: string };
+  if (typeof e.code === 'string' && e.code.startsWith('MEMBER_')) throw new CommandError(`ERR ${e.message}`);
+  throw err;
+}
+
+function clusterLeave(ctx: CommandContext): Reply {
+  try {
+    adminOf(ctx).leave();
+  } catch (err) {
+    asCommandError(err);
+  }
+  return OK;
+}
+
+function clusterForget(ctx: CommandContext, args: Buffer[]): Reply {
+  try {
+    adminOf(ctx).forget(args[2].toString());
+  } catch (err) {
+    asCommandError(err);
+  }
+  return OK;
+}
+
+const pct = (x: number) => (100 * x).toFixed(1);
+
+/**
+ * CLUSTER MEMBERS (ours, not Redis's): every known member, removed ones included, one map each:
+ * id, ip, port, cluster-address, zone, weight, status, health (online / failed / gone),
+ * generation, version, primary-share (% of slots it is first for) and replica-share (% of slots
+ * it holds among the first N), as this node sees them.
+ */
+function clusterMembers(ctx: CommandContext): Reply {
+  const { cluster } = ctx.server;
+  const ring = cluster.ring();
+  const n = cluster.replicas();
+  const quota = new Map(ring.members.map((m) => [m.id, m.quota / ring.partitionCount]));
+  return cluster.members()
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((m) => new MapReply([
+      ['id', m.id],
+      ['ip', m.respHost],
+      ['port', m.respPort],
+      ['cluster-address', m.address],
+      ['zone', m.zone],
+      ['weight', String(m.weight)],
+      ['status', m.status],
+      ['health', m.status === 'removed' ? 'gone' : m.id === cluster.myId || cluster.isUp(m.id) ? 'online' : 'failed'],
+      ['generation', m.generation],
+      ['version', m.version],
+      ['primary-share', pct(quota.get(m.id) ?? 0)],
+      ['replica-share', pct(quota.has(m.id) ? ownedSlots(ring, m.id, n).length / SLOT_COUNT : 0)],
+    ]));
+}
+
 const HELP: readonly string[] = [
   'CLUSTER <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'COUNTKEYSINSLOT <slot>',
   '    Return the number of keys in <slot>.',
+  'FORGET <node-id>',
+  '    Mark a node that is gone for good as removed; its data is re-replicated from the other replicas.',
   'INFO',
   '    Return information about the cluster.',
+  'LEAVE',
+  '    Hand this node\'s data to its new owners, leave the ring and exit (replies at once).',
+  'MEMBERS',
+  '    Return every member with its zone, weight, status, health and ring share.',
   'KEYSLOT <key>',
   '    Return the hash slot for <key>.',
   'MYID',
@@ -193,6 +278,9 @@ export const clusterSubcommands: CommandDef[] = [
   cmd('keyslot', 3, ['stale'], 'cluster', 'Returns the hash slot of the specified key', (_c, a) => keySlot(a[2])),
   cmd('myid', 2, ['loading', 'stale'], 'cluster', 'Return the node id', (ctx) => ctx.server.cluster.myId),
   cmd('countkeysinslot', 3, ['stale'], 'cluster', 'Return the number of keys in the specified hash slot', countKeysInSlot),
+  cmd('leave', 2, [], 'cluster', 'Hand this node\'s data over, leave the cluster and exit', clusterLeave),
+  cmd('forget', 3, [], 'cluster', 'Remove a node that is gone for good from the cluster', clusterForget),
+  cmd('members', 2, ['loading', 'stale'], 'cluster', 'Get every member with its status, health and ring share', clusterMembers),
   cmd('help', 2, ['loading', 'stale'], 'cluster', 'Show helpful text about the different subcommands',
     () => HELP.map((l) => new SimpleString(l))),
 ];
