@@ -1,0 +1,112 @@
+/**
+ * The fault suite on real node processes (3 nodes, N=3 R=2 W=2, LevelDB): ioredis clients
+ * write unique values while a schedule kills (-9) and restarts, or stops (SIGSTOP) and resumes
+ * nodes; then every node runs again, every key is read with QUORUM 3 3 until every node's
+ * DEBUG REPLICA agrees, and the history is checked as in-process. FAULT_PROC=all runs the three
+ * schedules (`npm run test:faults`); otherwise only the first (the short form in `npm test`).
+ */
+import { expect } from 'chai';
+import { decodeContext } from '../../lib/versioning';
+import { ProcCluster, sleep } from '../integration/cluster-harness-procs';
+import { checkHistory, type KeyState } from './checker';
+import { History } from './history';
+import { procClient, type ProcRun } from './proc-clients';
+import { failureReport, print, summaryLine } from './report';
+
+interface Schedule {
+  readonly name: string;
+  readonly quorum: readonly [number, number] | null;
+  /** the faults, in order; each step waits `at` ms from the start of the workload */
+  readonly steps: ReadonlyArray<{ at: number; node: number; what: 'kill9' | 'restart' | 'stop' | 'cont' }>;
+}
+
+const SCHEDULES: Schedule[] = [
+  { name: 'kill -9 and restart one node', quorum: null, steps: [{ at: 800, node: 1, what: 'kill9' }, { at: 2300, node: 1, what: 'restart' }] },
+  { name: 'SIGSTOP and SIGCONT one node', quorum: null, steps: [{ at: 800, node: 2, what: 'stop' }, { at: 2800, node: 2, what: 'cont' }] },
+  {
+    name: 'two nodes stopped in turn, clients at QUORUM 1 1',
+    quorum: [1, 1],
+    steps: [
+      { at: 600, node: 0, what: 'stop' }, { at: 1800, node: 0, what: 'cont' },
+      { at: 1900, node: 1, what: 'stop' }, { at: 3100, node: 1, what: 'cont' },
+    ],
+  },
+];
+const RUN_MS = 3600;
+const KEYS = ['pk0', 'pk1', 'pk2', 'pk3'];
+const CLIENTS_PER_NODE = 2;
+
+async function inject(cluster: ProcCluster, step: Schedule['steps'][number], log: string[], t0: number): Promise<void> {
+  const node = cluster.nodes[step.node]!;
+  log.push(`+${Date.now() - t0}ms ${step.what} ${node.name}`);
+  if (step.what === 'kill9') await node.kill9();
+  else if (step.what === 'restart') await node.start();
+  else node.proc.child?.kill(step.what === 'stop' ? 'SIGSTOP' : 'SIGCONT');
+}
+
+/** every key read with QUORUM 3 3 through every node (read repair) until DEBUG REPLICA agrees */
+async function converge(cluster: ProcCluster): Promise<{ finals: KeyState[]; rounds: number }> {
+  const conns = cluster.nodes.map((_, i) => cluster.client(i));
+  for (const c of conns) await c.call('QUORUM', '3', '3');
+  let finals: KeyState[] = [];
+  for (let round = 1; round <= 20; round++) {
+    for (const key of KEYS) for (const c of conns) await c.callBuffer('VGET', key).catch(() => undefined);
+    await sleep(150);
+    finals = [];
+    for (const key of KEYS) {
+      const replicas = await Promise.all(conns.map(async (c, i) => {
+        const reply = (await c.callBuffer('DEBUG', 'REPLICA', key)) as Buffer[];
+        const siblings = reply.slice(1).map((b) => ({ value: b.toString(), dot: null }));
+        return { node: cluster.nodes[i]!.name, home: true, siblings, vv: decodeContext(reply[0]!.toString()) };
+      }));
+      finals.push({ key, replicas });
+    }
+    if (checkHistory([], finals).anomalies.every((a) => a.kind !== 'diverged')) return { finals, rounds: round };
+  }
+  return { finals, rounds: -1 };
+}
+
+const chosen = process.env['FAULT_PROC'] === 'all' ? SCHEDULES : SCHEDULES.slice(0, 1);
+
+describe(`faults with real processes: 3 nodes, ${chosen.length} schedule(s)`, function () {
+  this.timeout(30_000);
+
+  for (const schedule of chosen) {
+    it(`loses no acknowledged write and converges: ${schedule.name}`, async () => {
+      const cluster = await ProcCluster.start(3);
+      try {
+        await cluster.waitFormed();
+        const history = new History();
+        const run: ProcRun = { cluster, history, keys: KEYS, quorum: schedule.quorum, clientTimeout: 1500, stopped: false };
+        const clients = Array.from({ length: 3 * CLIENTS_PER_NODE }, (_, id) => procClient(run, id, id % 3));
+        const faults: string[] = [];
+        const t0 = Date.now();
+        for (const step of schedule.steps) {
+          await sleep(Math.max(0, step.at - (Date.now() - t0)));
+          await inject(cluster, step, faults, t0);
+        }
+        await sleep(Math.max(0, RUN_MS - (Date.now() - t0)));
+        run.stopped = true;
+        await Promise.all(clients);
+        history.closeOut();
+        for (const n of cluster.nodes) {
+          if (!n.running) await n.start();
+          n.proc.child?.kill('SIGCONT');
+        }
+        await cluster.waitFormed();
+        const { finals, rounds } = await converge(cluster);
+        const verdict = checkHistory(history.ops, finals);
+        const s = { name: schedule.name, ops: history.ops, faults: faults.join(', '), faultCount: faults.length, verdict, note: rounds < 0 ? 'did not converge' : `converged in ${rounds} round(s)` };
+        if (!verdict.ok || rounds < 0) {
+          const report = failureReport(s, faults, null);
+          print(report);
+          expect.fail(report);
+        }
+        print(summaryLine(s));
+        expect(verdict.acknowledged, 'writes acknowledged').to.be.greaterThan(50);
+      } finally {
+        await cluster.dispose();
+      }
+    });
+  }
+});
