@@ -13,6 +13,9 @@ import { registerReplicaHandlers } from './coordinator/replica-handlers';
 import { Membership } from './membership/membership';
 import type { MemberInfo } from './membership/view';
 import { FixedRatePacer, HintDelivery, HintStore, handoffInfoFields, type InfoFields } from './handoff';
+import type { BackgroundBudget } from './background/budget';
+import { AntiEntropy, antiEntropyInfoFields, type AntiEntropyStats } from './antientropy';
+import { OwnershipTransfer, transferInfoFields } from './transfer';
 
 export interface ClusterMemberOptions {
   readonly self: Omit<MemberInfo, 'status' | 'generation' | 'version'>;
@@ -31,9 +34,16 @@ export interface ClusterMemberOptions {
   readonly maxHintsPerTarget?: number;
   /** records per second handoff may send (until the background controller paces it); default 1000 */
   readonly handoffRate?: number;
+  /** the background controller's budgets; without it handoff is paced at `handoffRate` */
+  readonly background?: { budgetFor(task: string): BackgroundBudget };
+  /** `anti-entropy-interval`: ms between exchange rounds; 0 or absent disables */
+  readonly antiEntropyInterval?: number;
+  /** records per second ownership transfer (join, leave, re-replication) may move without a controller; default 5000 */
+  readonly transferRate?: number;
 }
 
 const HANDOFF_PAGE = 64;
+const TRANSFER_PAGE = 256;
 
 export class ClusterMember {
   readonly records: RecordStore;
@@ -42,6 +52,10 @@ export class ClusterMember {
   /** null with `hinted-handoff no` */
   readonly hints: HintStore | null;
   readonly handoff: HintDelivery | null;
+  readonly antiEntropy: AntiEntropy;
+  /** join / leave / forget: moves data as the ring changes */
+  readonly transfer: OwnershipTransfer;
+  private readonly hasSeeds: boolean;
 
   constructor(
     readonly store: Store,
@@ -59,6 +73,11 @@ export class ClusterMember {
       gossipIntervalMs: opts.gossipIntervalMs,
       requestTimeoutMs: opts.requestTimeout,
     }, log.child({ module: 'membership' }));
+    this.hasSeeds = opts.seeds.length > 0;
+    this.transfer = new OwnershipTransfer(this.membership, this.records, transport, clock,
+      opts.background?.budgetFor('transfer') ?? new FixedRatePacer(opts.transferRate ?? 5000, TRANSFER_PAGE),
+      { replicas: opts.replicas, requestTimeout: opts.requestTimeout, gossipIntervalMs: opts.gossipIntervalMs, pageSize: TRANSFER_PAGE },
+      log.child({ module: 'transfer' }));
     const handoffLog = log.child({ module: 'handoff' });
     if (opts.hintedHandoff === false) {
       this.hints = null;
@@ -68,7 +87,7 @@ export class ClusterMember {
       const maxHintsPerTarget = opts.maxHintsPerTarget ?? Math.min(100_000, maxHints);
       this.hints = new HintStore(store, opts.self.id, { maxHints, maxHintsPerTarget }, () => clock.now(), handoffLog);
       this.handoff = new HintDelivery(this.hints, this.records, transport, this.membership, clock,
-        new FixedRatePacer(opts.handoffRate ?? 1000, HANDOFF_PAGE),
+        opts.background?.budgetFor('handoff') ?? new FixedRatePacer(opts.handoffRate ?? 1000, HANDOFF_PAGE),
         { replicas: opts.replicas, requestTimeout: opts.requestTimeout, pageSize: HANDOFF_PAGE }, handoffLog);
     }
     this.coordinator = new Coordinator(this.membership, this.records, transport, {
@@ -76,21 +95,33 @@ export class ClusterMember {
       readQuorum: opts.readQuorum,
       writeQuorum: opts.writeQuorum,
       requestTimeout: opts.requestTimeout,
+      minClusterSize: new Set([...opts.seeds, opts.self.address]).size,
     }, log.child({ module: 'coordinator' }), this.hints);
     registerReplicaHandlers(transport, this.records, this.coordinator, this.hints);
+    this.antiEntropy = new AntiEntropy(this.records, transport, this.membership, clock, {
+      replicas: opts.replicas,
+      requestTimeout: opts.requestTimeout,
+      intervalMs: opts.antiEntropyInterval ?? 0,
+      pacer: opts.background?.budgetFor('antientropy'),
+    }, log.child({ module: 'antientropy' }));
   }
 
   /** the store must be open; counts the stored hints, starts serving peers, gossip and handoff */
   async start(): Promise<void> {
     await this.hints?.load();
+    await this.antiEntropy.start(); // builds its tree (one scan of the store) before any write arrives
+    await this.transfer.prepare(this.hasSeeds); // a new node with seeds gossips itself in as joining
     await this.transport.start();
     this.membership.start();
     this.handoff?.start();
+    this.transfer.start();
   }
 
   async stop(): Promise<void> {
     this.membership.stop();
+    await this.transfer.stop();
     await this.handoff?.stop();
+    await this.antiEntropy.stop();
     await this.transport.close();
     await this.hints?.idle();
   }
@@ -98,5 +129,20 @@ export class ClusterMember {
   /** the INFO `handoff` section: hints_pending, hints_per_target, hints_delivered, hints_dropped */
   handoffInfo(): InfoFields {
     return handoffInfoFields(this.hints?.stats() ?? null);
+  }
+
+  /** the INFO `transfer` section: this node's member status and what ownership transfer moved */
+  transferInfo(): InfoFields {
+    return transferInfoFields(this.transfer.stats());
+  }
+
+  /** anti-entropy counters (rounds, keys_pushed, keys_pulled, last_round_ms, ...) */
+  antiEntropyStats(): AntiEntropyStats {
+    return this.antiEntropy.stats();
+  }
+
+  /** the INFO `antientropy` section */
+  antiEntropyInfo(): InfoFields {
+    return antiEntropyInfoFields(this.antiEntropy.stats(), this.antiEntropy.enabled);
   }
 }

@@ -13,13 +13,14 @@ import { TcpTransport } from './transport';
 import { ClusterMember } from './cluster-member';
 import { renderSeed } from './config';
 import { buildCommandTable } from './resp/commands';
+import { setMembershipAdmin } from './resp/commands/cluster';
 import { Dispatcher } from './resp/dispatcher';
 import { RespServer } from './resp/server';
 import { makeLimits } from './resp/limits';
 import type { ServerContext, ServerStats } from './resp/context';
 import { systemClock, type Clock } from './util/clock';
 import { LatencyTracker } from './observability/latency';
-import { monotonicNs } from './observability/latency-clock';
+import { monotonicNs } from './util/clock';
 import { BackgroundController } from './background/controller';
 
 /** the package version, found by walking up from this file (works from lib/ and from dist/lib/) */
@@ -42,6 +43,8 @@ export interface NodeOptions {
   readonly cwd?: string;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** called with 0 once the node has left the cluster (CLUSTER LEAVE) and stopped; default process.exit */
+  readonly exit?: (code: number) => void;
 }
 
 export class QuorumNode {
@@ -102,6 +105,7 @@ export class QuorumNode {
       hintedHandoff: config.hintedHandoff,
       maxHints: config.maxHints,
       maxHintsPerTarget: config.maxHintsPerTarget,
+      antiEntropyInterval: config.antiEntropyInterval,
       background,
     }, this.log);
     this.member = member;
@@ -143,11 +147,15 @@ export class QuorumNode {
           ['forwarded_requests', keyspace.stats.forwarded],
         ]],
         ['handoff', member.handoffInfo()],
+        ['transfer', member.transferInfo()],
+        ['antientropy', member.antiEntropyInfo()],
         ['background', background.infoFields()],
         ['latencystats', latency.infoFields()],
       ],
       version: VERSION,
     };
+    setMembershipAdmin(server.cluster, member.transfer);
+    member.transfer.onLeft(() => this.leftCluster());
     const dispatcher = new Dispatcher(server, latency);
     resp = new RespServer(
       {
@@ -186,6 +194,18 @@ export class QuorumNode {
     };
     cancel = clock.setTimer(ms, tick);
     this.stopTimers.push(() => cancel());
+  }
+
+  /** CLUSTER LEAVE is done: the data is handed over and the ring knows; stop cleanly and exit 0 */
+  private leftCluster(): void {
+    this.log.info('left the cluster: stopping');
+    this.stop().then(
+      () => (this.opts.exit ?? process.exit)(0),
+      (err: unknown) => {
+        this.log.error({ err }, 'error while stopping after leaving');
+        (this.opts.exit ?? process.exit)(1);
+      },
+    );
   }
 
   async stop(): Promise<void> {

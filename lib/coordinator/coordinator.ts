@@ -27,6 +27,8 @@ export interface CoordinatorOptions {
   readonly readQuorum: number;
   readonly writeQuorum: number;
   readonly requestTimeout: number;
+  /** distinct seed addresses and this node's own: the smallest the cluster can be */
+  readonly minClusterSize?: number;
 }
 
 /** where a write that a target missed should go later (hinted handoff) */
@@ -41,6 +43,9 @@ export interface CoordinatorStats {
 
 const SCAN_WINDOW = 256;
 
+/** transport errors that prove a request never reached the peer's handler */
+const NOT_DELIVERED = new Set(['UNREACHABLE', 'AUTH_FAILED', 'OVERLOADED']);
+
 export class Coordinator implements Keyspace {
   readonly stats: CoordinatorStats = { readRepairs: 0, forwarded: 0 };
 
@@ -54,7 +59,10 @@ export class Coordinator implements Keyspace {
   ) {}
 
   quorum(q?: QuorumOverride): { n: number; r: number; w: number } {
-    const n = Math.max(1, Math.min(this.opts.replicas, this.view.memberCount()));
+    // the cluster is at least as large as the seeds say: a node that restarted and has not heard
+    // from its peers yet must not take a write alone as if it were a one-node cluster
+    const size = Math.max(this.view.memberCount(), this.opts.minClusterSize ?? 1);
+    const n = Math.max(1, Math.min(this.opts.replicas, size));
     return { n, r: Math.min(q?.r ?? this.opts.readQuorum, n), w: Math.min(q?.w ?? this.opts.writeQuorum, n) };
   }
 
@@ -86,7 +94,8 @@ export class Coordinator implements Keyspace {
     let targets = this.targets(slot, n);
     const self = this.view.self;
     if (!forced && !targets.some((t) => t.id === self)) {
-      const c = ctx === null ? null : encodeContextBytes(ctx);
+      // null: the coordinator's replica decides (plain SET); empty bytes: an empty context (VSET "")
+      const c = ctx === null ? null : ctx.size === 0 ? Buffer.alloc(0) : encodeContextBytes(ctx);
       const fwd = await this.forward(targets, MessageType.COORDINATE_WRITE, { k: key, c, v: packVersion(v), w });
       if (fwd.record) return fwd.record;
       targets = this.targetsAfterForward(slot, n, fwd.tried);
@@ -247,6 +256,11 @@ export class Coordinator implements Keyspace {
         }
         this.failed(t.id, err);
         tried.push(`${t.id}: ${e.code ?? e.message}`);
+        // A write that may have arrived (a timeout, a connection lost mid-request) must not be
+        // coordinated again elsewhere: each attempt would make the value a new version.
+        if (type === MessageType.COORDINATE_WRITE && !NOT_DELIVERED.has(e.code ?? '')) {
+          throw new QuorumError(`write forwarded to ${t.id} got no answer (${e.code ?? e.message}); it may or may not have been applied`);
+        }
       }
     }
     return { record: null, tried };

@@ -50,7 +50,8 @@ export function registerReplicaHandlers(
     const c = optBuf(m, 'c');
     const w = optInt(m, 'w', 1, 255) ?? undefined;
     const v = unpackVersion(m.v as Record<string, unknown>);
-    const rec = await coordinator.write(key, c === null ? null : decodeContextBytes(c), v, { w }, true);
+    const ctx = c === null ? null : c.length === 0 ? new Map<string, number>() : decodeContextBytes(c);
+    const rec = await coordinator.write(key, ctx, v, { w }, true);
     return pack({ r: encodeRecord(rec) });
   });
 

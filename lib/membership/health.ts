@@ -1,7 +1,8 @@
 /**
- * Local failure detection from missed replies: a peer that failed a request is skipped until a
- * retry time (exponential backoff, capped), then tried again; any success makes it healthy at
- * once. Time comes in as a parameter; no timers here.
+ * Local failure detection from missed replies: a peer that failed a request is suspected and
+ * skipped until a reply from it arrives again. Client requests never serve as the probe (a
+ * forwarded write that times out cannot be retried safely): the prober pings suspects when their
+ * retry time (exponential backoff, capped) comes. Time comes in as a parameter; no timers here.
  */
 import type { NodeId } from '../versioning/types';
 
@@ -29,7 +30,15 @@ export class HealthTracker {
 
   isUp(id: NodeId): boolean {
     const p = this.peers.get(id);
-    return !p || p.failures < this.opts.threshold || this.now() >= p.downUntil;
+    return !p || p.failures < this.opts.threshold;
+  }
+
+  /** suspects whose retry time has come (the prober pings them) */
+  dueForProbe(): NodeId[] {
+    const now = this.now();
+    const out: NodeId[] = [];
+    for (const [id, p] of this.peers) if (p.failures >= this.opts.threshold && now >= p.downUntil) out.push(id);
+    return out;
   }
 
   /** down right now, whether or not a retry is due (for reports) */

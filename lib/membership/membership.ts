@@ -9,9 +9,10 @@ import { MessageType } from '../transport/message-type';
 import type { Clock } from '../util/clock';
 import type { NodeId } from '../versioning/types';
 import { buildRing, ringChecksum, type Ring } from '../ring';
+import { MembershipError } from './errors';
 import type { ClusterView } from '../coordinator/cluster-view';
 import { HealthTracker } from './health';
-import { bump, mergeView, ringMembers, type MemberInfo, type View } from './view';
+import { bump, forgotten, mergeView, ringMembers, type MemberInfo, type View } from './view';
 import { decodeMembers, encodeMembers } from './codec';
 
 export interface MembershipOptions {
@@ -27,6 +28,8 @@ export class Membership implements ClusterView {
   private readonly health: HealthTracker;
   private readonly listeners: Array<(ring: Ring) => void> = [];
   private cancelTimer: (() => void) | null = null;
+  /** gossip exchanges completed (sent or answered): 0 until this node has heard the cluster */
+  private exchanges = 0;
 
   constructor(
     private me: MemberInfo,
@@ -48,9 +51,11 @@ export class Membership implements ClusterView {
   start(): void {
     this.transport.handle(MessageType.GOSSIP, (body) => {
       this.absorb(decodeMembers(body));
+      this.exchanges++;
       return encodeMembers([...this.view.values()]);
     });
     const round = () => {
+      this.probeSuspects();
       this.gossipOnce()
         .catch((err: unknown) => this.log.debug({ err: (err as Error).message }, 'gossip round failed'))
         .finally(() => {
@@ -97,6 +102,21 @@ export class Membership implements ClusterView {
     return id !== this.me.id && this.health.isSuspect(id);
   }
 
+  /**
+   * Ping each suspected peer whose retry time has come: a reply brings it back into rotation. Only
+   * these probes do, never client requests (a forwarded write that times out cannot be retried).
+   */
+  private probeSuspects(): void {
+    for (const id of this.health.dueForProbe()) {
+      const address = this.addressOf(id);
+      if (!address) continue;
+      this.transport.request(address, MessageType.PING, Buffer.alloc(0), this.opts.requestTimeoutMs).then(
+        () => this.reportSuccess(id),
+        () => this.reportFailure(id),
+      );
+    }
+  }
+
   reportSuccess(id: NodeId): void {
     if (this.health.success(id)) this.log.info({ peer: id }, 'peer is reachable again');
   }
@@ -116,14 +136,47 @@ export class Membership implements ClusterView {
   /** change this node's own entry (status, weight, ...) and let gossip spread it */
   updateSelf(change: Parameters<typeof bump>[1]): void {
     this.me = bump(this.me, change);
-    this.absorb([this.me]);
+    this.apply([this.me]);
+  }
+
+  /** true once this node exchanged views with a peer at least once */
+  heardFromPeers(): boolean {
+    return this.exchanges > 0;
+  }
+
+  /** this node's own entry as it gossips it */
+  selfInfo(): MemberInfo {
+    return this.me;
+  }
+
+  /**
+   * CLUSTER FORGET: mark another node `removed` for good with a version that beats its last
+   * entry; gossip spreads it and every ring drops it. Forgetting a node already removed is a no-op.
+   */
+  forget(id: NodeId): void {
+    if (id === this.me.id) throw new MembershipError('MEMBER_SELF', "I tried hard but I can't forget myself...");
+    const cur = this.view.get(id);
+    if (cur === undefined) throw new MembershipError('MEMBER_UNKNOWN', `Unknown node ${id}`);
+    if (cur.status === 'removed') return;
+    this.log.warn({ peer: id }, 'forgetting node');
+    this.absorb([forgotten(cur)]);
+    this.health.forget(id);
+  }
+
+  /** the ring these members would make (same options as the live ring) */
+  ringOf(members: readonly MemberInfo[]): Ring {
+    return buildRing(members.map((m) => ({ id: m.id, zone: m.zone, weight: m.weight })), { vnodesPerWeight: this.opts.vnodesPerWeight });
   }
 
   /** merge entries heard from a peer */
   absorb(entries: readonly MemberInfo[]): void {
     // nobody else may speak for this node's current generation
     const foreign = entries.filter((e) => e.id !== this.me.id || e.generation > this.me.generation);
-    const { view, changed } = mergeView(this.view, foreign.length === entries.length ? entries : foreign);
+    this.apply(foreign.length === entries.length ? entries : foreign);
+  }
+
+  private apply(entries: readonly MemberInfo[]): void {
+    const { view, changed } = mergeView(this.view, entries);
     if (changed.length === 0) return;
     this.view = view;
     const before = ringChecksum(this.currentRing);
@@ -135,8 +188,20 @@ export class Membership implements ClusterView {
   }
 
   private build(): Ring {
-    const members = ringMembers(this.view).map((m) => ({ id: m.id, zone: m.zone, weight: m.weight }));
-    return buildRing(members, { vnodesPerWeight: this.opts.vnodesPerWeight });
+    return this.ringOf(ringMembers(this.view));
+  }
+
+  /** one push-pull exchange with every known member at once (a change that must spread now) */
+  async announce(): Promise<void> {
+    const peers = [...this.view.values()].filter((m) => m.id !== this.me.id && m.status !== 'removed');
+    await Promise.all(peers.map(async (m) => {
+      try {
+        const reply = await this.transport.request(m.address, MessageType.GOSSIP, encodeMembers([...this.view.values()]), this.opts.requestTimeoutMs);
+        this.absorb(decodeMembers(reply));
+      } catch (err) {
+        this.log.debug({ peer: m.id, err: (err as Error).message }, 'announce failed');
+      }
+    }));
   }
 
   /** one push-pull exchange with a random peer (or a seed not yet known) */
@@ -151,6 +216,7 @@ export class Membership implements ClusterView {
       const reply = await this.transport.request(peer.address, MessageType.GOSSIP, encodeMembers([...this.view.values()]), this.opts.requestTimeoutMs);
       if (peer.id) this.reportSuccess(peer.id);
       this.absorb(decodeMembers(reply));
+      this.exchanges++;
     } catch (err) {
       if (peer.id) this.reportFailure(peer.id);
       throw err;

@@ -33,6 +33,24 @@ export enum MessageType {
 
   // — membership / gossip (48–79) —
   GOSSIP = 48,
+
+  // — handoff / ownership transfer (80–111); 80–83 left to hinted handoff —
+  /** a page of a replica's records of some slot spans, after a cursor (join, re-replication) */
+  TRANSFER_PULL = 84,
+  /** records a leaving node hands to a new holder */
+  TRANSFER_PUSH = 85,
+
+  // — anti-entropy (112–143) —
+  /** digest of the replica's tree over a list of partitions */
+  AE_ROOT = 112,
+  /** the inner hashes (one per partition) of a list of partitions */
+  AE_PARTITION_HASHES = 113,
+  /** the leaf hashes (one per slot) of a list of partitions */
+  AE_SLOT_HASHES = 114,
+  /** a page of one slot's key summaries (key, record hash) */
+  AE_KEYS = 115,
+  /** records of differing keys: the receiver merges them and answers with its own */
+  AE_SYNC = 116,
 }
 
 /** Types the transport answers itself. */

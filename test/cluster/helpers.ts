@@ -36,3 +36,20 @@ export function holdsOrSupersedes(rec: VRecord, sib: Sibling): boolean {
 export function key(name: string): Buffer {
   return Buffer.from(name);
 }
+
+/**
+ * A client's write, retried on NOQUORUM up to three tries, as a client would. Right after a silent
+ * failure (a partition, a stopped process) a node learns of each unreachable node by one timeout:
+ * the first forwarded write may come back "may or may not have been applied" (the forwarding node
+ * cannot coordinate it again without risking a duplicate version), the next may time out on
+ * another silent replica; once they are suspected, the write is coordinated on the live side.
+ */
+export async function writeWithRetry(c: SimCluster, run: () => Promise<VRecord>): Promise<VRecord> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await c.run(run());
+    } catch (err) {
+      if (attempt >= 3 || (err as { code?: string }).code !== 'NOQUORUM') throw err;
+    }
+  }
+}
