@@ -78,8 +78,17 @@ function newBatch(): Batch {
   return { ops: [], keys: [], result, settled: result.then(noop, noop), applied, markApplied, journalSeq: null, resolve, reject };
 }
 
-/** journaled ops waiting for the device, at most: past this, acknowledging waits (backpressure) */
-const MAX_JOURNAL_BACKLOG = 200_000;
+/**
+ * Journaled bytes (keys and values) waiting for the device, at most: past this, acknowledging
+ * waits (backpressure), so memory stays bounded when the device falls behind.
+ */
+const MAX_JOURNAL_BACKLOG_BYTES = 32 * 1024 * 1024;
+
+function opBytes(ops: readonly BatchOp[]): number {
+  let n = 0;
+  for (const op of ops) n += 64 + op.key.length + (op.type === 'put' ? op.value.length : 0);
+  return n;
+}
 /** a device write of journaled (acknowledged) ops that failed is retried after this long */
 const RETRY_MS = 100;
 
@@ -96,7 +105,7 @@ export abstract class AbstractStore implements Store {
   private readonly journal: Journal | null;
   /** journaled (acknowledged) batches waiting for the device, in order */
   private readonly journaled: Batch[] = [];
-  private backlogOps = 0;
+  private backlogBytes = 0;
   private readonly overlay = new Map<string, OverlayEntry>();
   private readonly schedule: (fn: () => void) => void;
   private batches = 0;
@@ -291,7 +300,7 @@ export abstract class AbstractStore implements Store {
   /** journal the queued batch and acknowledge it; the device applies it later (flush) */
   private journalStage(): void {
     const batch = this.queued;
-    if (this.journal === null || batch === null || this.backlogOps >= MAX_JOURNAL_BACKLOG) return;
+    if (this.journal === null || batch === null || this.backlogBytes >= MAX_JOURNAL_BACKLOG_BYTES) return;
     try {
       batch.journalSeq = this.journal.append(batch.ops);
       if (this.durability === 'always') this.journal.syncNow();
@@ -302,7 +311,7 @@ export abstract class AbstractStore implements Store {
     }
     this.queued = null;
     this.journaled.push(batch);
-    this.backlogOps += batch.ops.length;
+    this.backlogBytes += opBytes(batch.ops);
     batch.resolve();
   }
 
@@ -370,7 +379,7 @@ export abstract class AbstractStore implements Store {
     for (const k of batch.keys) {
       if (this.overlay.get(k)?.batch === batch) this.overlay.delete(k);
     }
-    this.backlogOps -= batch.ops.length;
+    this.backlogBytes -= opBytes(batch.ops);
     batch.markApplied();
     this.collect(this.journal!.applied(batch.journalSeq!));
     if ((this.queued !== null || this.journaled.length > 0) && this.state !== 'closed') this.scheduleFlush();
