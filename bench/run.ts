@@ -1,14 +1,17 @@
 // `npm run bench`: redis-benchmark against redis-server and quorumkv side by side.
 // See bench/README.md for the flags, the columns and where results go.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseArgs, USAGE } from './lib/args';
+import { DEFAULT_SET, parseArgs, USAGE, type BenchArgs } from './lib/args';
 import { Cleanup } from './lib/cleanup';
 import { BenchError } from './lib/errors';
-import { saveRecord } from './lib/run-record';
+import { writeLatencyChart } from './lib/results-chart';
+import { appendRecord, writeLatest, type RunRecord } from './lib/run-record';
+import { runScale } from './lib/scale';
+import { renderScale } from './lib/scale-report';
 import { runScenario, type Output } from './lib/scenario-runner';
-import { findScenario, SCENARIOS } from './lib/scenarios';
+import { defaultScenarios, findScenario, SCENARIOS, type Scenario } from './lib/scenarios';
 import { renderText } from './lib/table';
 
 const out: Output = (line) => {
@@ -31,13 +34,16 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (args.list) {
-    for (const s of SCENARIOS) out(`${s.name.padEnd(20)} ${s.description}${s.provisional ? ' (provisional)' : ''}`);
+    for (const s of SCENARIOS) {
+      out(`${s.name.padEnd(18)} ${s.inDefault === false ? '         ' : '[default]'} ${s.description}${s.provisional ? ' (provisional)' : ''}`);
+    }
     return 0;
   }
-  const scenario = findScenario(args.scenario);
-  if (scenario === undefined) {
+  const found = args.scenario === DEFAULT_SET ? undefined : findScenario(args.scenario);
+  if (args.scenario !== DEFAULT_SET && found === undefined) {
     throw new BenchError('BENCH_USAGE', `unknown scenario ${args.scenario}; one of: ${SCENARIOS.map((s) => s.name).join(', ')}`);
   }
+  const scenarios = found === undefined ? defaultScenarios() : [found];
   const root = repositoryRoot();
   const cleanup = new Cleanup();
   let interrupted = false;
@@ -53,22 +59,63 @@ async function main(argv: readonly string[]): Promise<number> {
   process.once('exit', () => cleanup.runSync());
 
   try {
-    out(`scenario ${scenario.name}: ${scenario.description}${args.quick ? ' [quick]' : ''}${args.sut === 'redis' ? ' [redis stands in for quorumkv]' : ''}`);
-    const record = await runScenario(scenario, args, root, cleanup, out);
-    out('');
-    out(renderText(record.summary, record.summary[0]?.target ?? 'baseline'));
-    out('');
-    out(`${record.durationSec} s, ${record.rounds} round(s); figures are medians over the rounds, ± is the spread of ops/s`);
-    if (args.save) {
-      const paths = saveRecord(join(root, 'bench', 'results'), record);
-      out(`appended ${paths.jsonl}; wrote ${paths.markdown}`);
+    const results = join(root, 'bench', 'results');
+    if (found?.name === 'scale') {
+      await scale(found, args, root, cleanup, results);
+      return 0;
     }
-    return 0;
+    const started = Date.now();
+    const records: RunRecord[] = [];
+    const failed: string[] = [];
+    for (const [i, scenario] of scenarios.entries()) {
+      out(`\n=== scenario ${i + 1}/${scenarios.length} ${scenario.name}: ${scenario.description}` +
+        `${args.quick ? ' [quick]' : ''}${args.sut === 'redis' ? ' [redis stands in for quorumkv]' : ''}`);
+      let record: RunRecord;
+      try {
+        record = await runScenario(scenario, args, root, cleanup, out);
+      } catch (err) {
+        // one scenario failing (a server error reply, a crash) must not hide the others' figures
+        if (interrupted || !(err instanceof BenchError) || scenarios.length === 1) throw err;
+        failed.push(`${scenario.name} [${err.code}]: ${err.message.split('\n')[0]}`);
+        out(`scenario ${scenario.name} failed [${err.code}]: ${err.message}`);
+        continue;
+      } finally {
+        await cleanup.run();
+      }
+      records.push(record);
+      out('');
+      out(renderText(record.summary, record.summary[0]?.target ?? 'baseline'));
+      out('');
+      out(`${record.durationSec} s, ${record.rounds} round(s), load average ${record.loadAverage.start} → ${record.loadAverage.end}; ` +
+        'figures are medians over the rounds, ± is the spread of ops/s');
+      if (args.save) out(`appended ${appendRecord(results, record)}`);
+    }
+    out(`\n${scenarios.length} scenario(s) in ${Math.round((Date.now() - started) / 1000)} s`);
+    if (args.save) {
+      out(`wrote ${writeLatest(results, records, failed)}`);
+      const chart = writeLatencyChart(results, SCENARIOS);
+      if (chart !== undefined) out(`wrote ${chart}`);
+    }
+    for (const f of failed) out(`FAILED: ${f}`);
+    return failed.length === 0 ? 0 : 1;
   } catch (err) {
     if (interrupted) return 130;
     throw err;
   } finally {
     await cleanup.run();
+  }
+}
+
+async function scale(scenario: Scenario, args: BenchArgs, root: string, cleanup: Cleanup, results: string): Promise<void> {
+  out(`=== scenario scale: ${scenario.description}${args.quick ? ' [quick: 100,000 keys]' : ''}`);
+  const record = await runScale(scenario, args, root, cleanup, out);
+  const report = renderScale(record);
+  out('');
+  out(report.split('\n## Servers')[0]);
+  if (args.save) {
+    const markdown = join(results, 'scale.md');
+    writeFileSync(markdown, report);
+    out(`appended ${appendRecord(results, record)}; wrote ${markdown}`);
   }
 }
 

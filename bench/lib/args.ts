@@ -20,7 +20,7 @@ export interface BenchArgs {
 }
 
 export const USAGE = `usage: npm run bench -- [options]
-  --scenario NAME        scenario to run (default: single; --list shows all)
+  --scenario NAME        one scenario (default: every scenario but 'scale'; --list shows all)
   --quick                small N and one round: a smoke check
   --port-base PORT       first port to try for the servers (default 7100)
   --rounds K             rounds per step (each round runs every target once, order alternating)
@@ -32,9 +32,12 @@ export const USAGE = `usage: npm run bench -- [options]
   --list                 list the scenarios
   --help`;
 
+/** --scenario value meaning "the default set" */
+export const DEFAULT_SET = 'default';
+
 export function parseArgs(argv: readonly string[]): BenchArgs {
   const args: BenchArgs = {
-    scenario: 'single', quick: false, portBase: 7100, sut: 'quorumkv', save: true,
+    scenario: DEFAULT_SET, quick: false, portBase: 7100, sut: 'quorumkv', save: true,
     startTimeoutMs: 10_000, benchmarkTimeoutMs: 300_000, list: false, help: false,
   };
   for (let i = 0; i < argv.length; i++) {

@@ -31,14 +31,20 @@ export interface RunRecord {
   samples: Sample[];
 }
 
-/** Appends `record` to <dir>/<scenario>.jsonl and rewrites <dir>/latest.md; returns both paths. */
-export function saveRecord(dir: string, record: RunRecord): { jsonl: string; markdown: string } {
+/** Appends `record` (a RunRecord, or another scenario's record with a `scenario` field) to
+ *  <dir>/<scenario>.jsonl; returns the path. */
+export function appendRecord(dir: string, record: { scenario: string }): string {
   mkdirSync(dir, { recursive: true });
   const jsonl = join(dir, `${record.scenario}.jsonl`);
-  const markdown = join(dir, 'latest.md');
   appendFileSync(jsonl, `${JSON.stringify(record)}\n`);
-  writeFileSync(markdown, renderLatest(record));
-  return { jsonl, markdown };
+  return jsonl;
+}
+
+/** Rewrites <dir>/latest.md with the tables of this run's records; returns the path. */
+export function writeLatest(dir: string, records: readonly RunRecord[], failed: readonly string[] = []): string {
+  const markdown = join(dir, 'latest.md');
+  writeFileSync(markdown, [...records.map(renderLatest), ...failed.map((f) => `# Benchmark failed: ${f}\n`)].join('\n'));
+  return markdown;
 }
 
 export function renderLatest(record: RunRecord): string {

@@ -10,11 +10,12 @@ import type { Cleanup } from './cleanup';
 import { gitInfo, machineInfo } from './machine-info';
 import { benchmarkArgs, runBenchmark } from './redis-benchmark';
 import type { RunRecord } from './run-record';
-import type { Scenario } from './scenarios';
+import type { MixSpec, Scenario, StepSpec } from './scenarios';
 import { shellJoin } from './server-process';
 import { summarize, type Sample } from './summary';
 import { assertRunning, checkLaunchable, launchTarget, type RunningTarget } from './target-launcher';
 import { withRedisStandIn } from './targets';
+import { runWorkload, workloadFigures, type WorkloadSpec } from './ycsb';
 
 export type Output = (line: string) => void;
 
@@ -38,6 +39,16 @@ export async function runScenario(scenario: Scenario, args: BenchArgs, root: str
     out(`${spec.name}: ${target.commands.length} node(s) up in ${seconds(Date.now() - t0)}, benchmark port ${target.entryPort}`);
   }
 
+  if (scenario.preload !== undefined) {
+    const dataSize = scenario.steps[0]?.dataSize ?? 100;
+    for (const target of targets) {
+      const t0 = Date.now();
+      const loaded = await runWorkload(preloadSpec(target.livePorts, scenario.preload, dataSize), args.benchmarkTimeoutMs, cleanup);
+      out(`${target.spec.name}: ${scenario.preload.toLocaleString('en-US')} keys loaded in ${seconds(Date.now() - t0)} ` +
+        `(${Math.round(loaded.update.opsPerSec).toLocaleString('en-US')} SET/s, ${loaded.errors} errors${loaded.firstError === undefined ? '' : `, the first: ${loaded.firstError}`})`);
+    }
+  }
+
   const rounds = args.rounds ?? (args.quick ? scenario.quickRounds : scenario.rounds);
   const total = rounds * scenario.steps.length * targets.length;
   const samples: Sample[] = [];
@@ -49,10 +60,17 @@ export async function runScenario(scenario: Scenario, args: BenchArgs, root: str
       const requests = args.requests ?? (args.quick ? step.quickRequests : step.requests);
       for (const target of order) {
         assertRunning(target);
-        const argv = benchmarkArgs(step, target.entryPort, requests, target.spec.cluster === true);
-        (benchmarks[step.label] ??= {})[target.spec.name] = shellJoin(['redis-benchmark', ...argv]);
         const t0 = Date.now();
-        const results = await runBenchmark(argv, args.benchmarkTimeoutMs, cleanup);
+        let results;
+        if (step.mix === undefined) {
+          const argv = benchmarkArgs(step, target.entryPort, requests, target.spec.cluster === true);
+          (benchmarks[step.label] ??= {})[target.spec.name] = shellJoin(['redis-benchmark', ...argv]);
+          results = await runBenchmark(argv, args.benchmarkTimeoutMs, cleanup);
+        } else {
+          const spec = mixSpec(step, step.mix, target.livePorts, args.quick, round);
+          (benchmarks[step.label] ??= {})[target.spec.name] = `bench/lib/ycsb/worker ${JSON.stringify(spec)}`;
+          results = workloadFigures(await runWorkload(spec, args.benchmarkTimeoutMs, cleanup));
+        }
         for (const figures of results) samples.push({ round, step: step.label, target: target.spec.name, figures });
         done++;
         const figures = results.map((f) => `${f.test} ${Math.round(f.opsPerSec).toLocaleString('en-US')} ops/s p99.9 ${f.p999Ms.toFixed(3)} ms`);
@@ -79,6 +97,23 @@ export async function runScenario(scenario: Scenario, args: BenchArgs, root: str
     samples,
   };
   return record;
+}
+
+/** SET keys 0..keys-1 once, 50 connections, 4 in flight each (more makes quorumkv's quorum
+ *  waits run past request-timeout on this 2-core machine). */
+export function preloadSpec(ports: readonly number[], keys: number, dataSize: number, firstKey = 0): WorkloadSpec {
+  return {
+    phase: 'load', ports, connections: 50, pipeline: 4, keys, firstKey, valueSize: dataSize, readFraction: 0,
+    distribution: 'uniform', seed: 1, warmupMs: 0, durationMs: 0,
+  };
+}
+
+function mixSpec(step: StepSpec, mix: MixSpec, ports: readonly number[], quick: boolean, round: number): WorkloadSpec {
+  return {
+    phase: 'mix', ports, connections: step.clients, pipeline: step.pipeline, keys: step.keyspace, valueSize: step.dataSize,
+    readFraction: mix.readFraction, distribution: mix.distribution, seed: 1000 + round,
+    warmupMs: quick ? 500 : 1000, durationMs: (quick ? mix.quickDurationSec : mix.durationSec) * 1000,
+  };
 }
 
 function seconds(ms: number): string {

@@ -16,6 +16,18 @@ export interface StepSpec {
   dataSize: number;
   /** -r: random keys drawn from this many */
   keyspace: number;
+  /** set: the step runs the YCSB-style generator (ycsb.ts) instead of redis-benchmark; `tests`,
+   *  `requests` and `quickRequests` are then unused, `keyspace` is the preloaded key count */
+  mix?: MixSpec;
+}
+
+export interface MixSpec {
+  /** fraction of GETs; the rest are SETs of existing keys (YCSB "update") */
+  readFraction: number;
+  distribution: 'zipfian' | 'uniform';
+  /** measured seconds (after 1 s of warm-up not measured), full run and --quick */
+  durationSec: number;
+  quickDurationSec: number;
 }
 
 export interface Scenario {
@@ -29,11 +41,28 @@ export interface Scenario {
   quickRounds: number;
   /** true: not yet checked against a real quorumkv cluster */
   provisional?: boolean;
+  /** keys the generator SETs (keys 0..n-1, `dataSize` bytes) on every target before round 1 */
+  preload?: number;
+  /** false: only with --scenario NAME, not in the default set of `npm run bench` */
+  inDefault?: boolean;
 }
 
 const SET_GET = ['set', 'get'];
 const P1: StepSpec = { label: 'P1', tests: SET_GET, clients: 50, pipeline: 1, requests: 100_000, quickRequests: 10_000, dataSize: 100, keyspace: 100_000 };
 const P16: StepSpec = { ...P1, label: 'P16', pipeline: 16, requests: 200_000, quickRequests: 20_000 };
+
+/** The cluster and durable steps: the same shape, fewer requests (those targets run at a tenth of
+ *  redis's rate; the default set must stay under 10 minutes). */
+const C1: StepSpec = { ...P1, requests: 40_000, quickRequests: 5_000 };
+const C16: StepSpec = { ...P16, requests: 80_000, quickRequests: 10_000 };
+
+/** YCSB workloads A (update heavy, 50/50) and B (read mostly, 95/5) over 100,000 preloaded keys
+ *  with Zipfian popularity; 50 connections, 1 and 16 requests in flight each. */
+const MIX_KEYS = 100_000;
+const mixStep = (label: string, readFraction: number, pipeline: number): StepSpec => ({
+  label, tests: [], clients: 50, pipeline, requests: 0, quickRequests: 0, dataSize: 100, keyspace: MIX_KEYS,
+  mix: { readFraction, distribution: 'zipfian', durationSec: 5, quickDurationSec: 2 },
+});
 
 const REDIS: TargetSpec = { name: 'redis', nodes: [{ kind: 'redis' }] };
 const QUORUMKV: TargetSpec = { name: 'quorumkv', nodes: [{ kind: 'quorumkv' }] };
@@ -47,6 +76,14 @@ const QUORUMKV_3: TargetSpec = {
   })),
   ready: async (port) => /cluster_known_nodes:3\b/.test((await probe(port, ['CLUSTER', 'INFO'], 1000)).text),
 };
+
+/** After a node is stopped: the survivors' failure detectors hold it down (slots in pfail), so the
+ *  benchmark measures the steady state with a node down, not the detection. */
+const oneNodeDown = async (port: number): Promise<boolean> =>
+  /cluster_slots_pfail:[1-9]/.test((await probe(port, ['CLUSTER', 'INFO'], 1000)).text);
+
+/** A target is ready for the durable scenario once INFO says its fsync mode is `always`. */
+const fsyncAlways = async (port: number): Promise<boolean> => /fsync:always\b/.test((await probe(port, ['INFO', 'persistence'], 1000)).text);
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -62,30 +99,52 @@ export const SCENARIOS: readonly Scenario[] = [
     description: 'redis appendonly + appendfsync always vs a quorumkv node with fsync always',
     targets: [
       { ...REDIS, nodes: [{ kind: 'redis', directives: () => ({ appendonly: 'yes', appendfsync: 'always' }) }] },
-      { ...QUORUMKV, nodes: [{ kind: 'quorumkv', directives: () => ({ fsync: 'always' }) }] },
+      { ...QUORUMKV, nodes: [{ kind: 'quorumkv', directives: () => ({ fsync: 'always' }) }], ready: fsyncAlways },
     ],
-    steps: [P1, P16],
-    rounds: 4,
+    steps: [C1, C16],
+    rounds: 2,
     quickRounds: 1,
   },
   {
     name: 'cluster3',
     description: 'one redis-server vs a 3-node quorumkv cluster (N=3 R=2 W=2), one node as entry and cluster-routed',
     targets: [REDIS, QUORUMKV_3, { ...QUORUMKV_3, name: 'quorumkv-3-routed', cluster: true }],
-    steps: [P1, P16],
+    steps: [C1, C16],
     rounds: 2,
     quickRounds: 1,
   },
   {
     name: 'cluster3-one-down',
     description: 'one redis-server vs a 3-node quorumkv cluster with its third node stopped after start-up',
-    targets: [REDIS, { ...QUORUMKV_3, name: 'quorumkv-3-down', stopAfterReady: [2] }],
-    steps: [P1, P16],
+    targets: [REDIS, { ...QUORUMKV_3, name: 'quorumkv-3-down', stopAfterReady: [2], readyAfterStop: oneNodeDown }],
+    steps: [C1, C16],
     rounds: 2,
     quickRounds: 1,
-    provisional: true,
+  },
+  {
+    name: 'ycsb',
+    description: 'YCSB A (50/50 read/update) and B (95/5), Zipfian keys, load generator: one redis-server vs a 3-node quorumkv cluster, connections spread over its nodes',
+    targets: [REDIS, { ...QUORUMKV_3, name: 'quorumkv-3', spread: true }],
+    steps: [mixStep('A-P1', 0.5, 1), mixStep('B-P1', 0.95, 1), mixStep('A-P16', 0.5, 16), mixStep('B-P16', 0.95, 16)],
+    rounds: 2,
+    quickRounds: 1,
+    preload: MIX_KEYS,
+  },
+  {
+    name: 'scale',
+    description: '1,000,000 keys into a 3-node quorumkv cluster: load rate, RSS and heap per node, disk bytes per key, ops/s at 10,000 vs 1,000,000 keys (bench/lib/scale.ts)',
+    targets: [QUORUMKV_3],
+    steps: [],
+    rounds: 1,
+    quickRounds: 1,
+    inDefault: false,
   },
 ];
+
+/** What `npm run bench` runs without --scenario. */
+export function defaultScenarios(): Scenario[] {
+  return SCENARIOS.filter((s) => s.inDefault !== false);
+}
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);

@@ -27,6 +27,8 @@ export interface RunningTarget {
   entryPort: number;
   /** the command line of every node, as shown in reports */
   commands: readonly string[];
+  /** ports the load generator connects to: every running node with `spread`, else the entry */
+  livePorts: readonly number[];
 }
 
 /** Fails early with BENCH_SERVER_MISSING when a quorumkv node is wanted and bin/ lacks the server. */
@@ -51,9 +53,18 @@ export async function launchTarget(spec: TargetSpec, options: LaunchOptions): Pr
     return ServerProcess.spawn(name, ports[index], nodeCommand(node, ctx), join(dir, 'server.log'), options.root, options.cleanup);
   });
   await Promise.all(servers.map((s) => s.waitReady(options.startTimeoutMs, spec.ready)));
-  for (const index of spec.stopAfterReady ?? []) await servers[index].stop();
+  const stopped = new Set(spec.stopAfterReady ?? []);
+  for (const index of stopped) await servers[index].stop();
+  const live = servers.filter((_, i) => !stopped.has(i));
+  if (spec.readyAfterStop !== undefined) {
+    // failure detection takes a few seconds, more on a busy machine
+    await Promise.all(live.map((s) => s.waitReady(Math.max(options.startTimeoutMs, 60_000), spec.readyAfterStop)));
+  }
   const entry = spec.entry ?? 0;
-  return { spec, servers, entryPort: ports[entry], commands: servers.map((s) => s.command.display) };
+  return {
+    spec, servers, entryPort: ports[entry], commands: servers.map((s) => s.command.display),
+    livePorts: spec.spread === true ? live.map((s) => s.port) : [ports[entry]],
+  };
 }
 
 /** Raises BENCH_SERVER_EXITED when a node that should be running has died (e.g. crashed mid-run). */

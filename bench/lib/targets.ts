@@ -40,6 +40,10 @@ export interface TargetSpec {
   ready?: ReadyCheck;
   /** nodes to stop once all are ready (e.g. [2]: benchmark with one node down) */
   stopAfterReady?: readonly number[];
+  /** condition every remaining node must meet after those nodes were stopped */
+  readyAfterStop?: ReadyCheck;
+  /** the load generator spreads its connections over every running node (not only the entry) */
+  spread?: boolean;
 }
 
 interface KindSpec {
@@ -89,5 +93,5 @@ function launch(program: string, programArgs: readonly string[], ctx: NodeContex
 
 /** Harness check: the same target with every quorumkv node replaced by a plain redis-server. */
 export function withRedisStandIn(target: TargetSpec): TargetSpec {
-  return { ...target, ready: undefined, cluster: false, nodes: target.nodes.map(() => ({ kind: 'redis' as const })) };
+  return { ...target, ready: undefined, readyAfterStop: undefined, cluster: false, nodes: target.nodes.map(() => ({ kind: 'redis' as const })) };
 }
