@@ -63,13 +63,13 @@ export class QuorumNode {
     this.nodeId = id.nodeId;
     this.dir = id.dir;
     this.log = opts.logger ?? createLogger({ level: config.loglevel, logfile: config.logfile, nodeId: id.nodeId });
-    // 32 MiB memtables: fewer level-0 files, so LevelDB's write slowdowns (1 ms per write once
-    // level 0 backs up) stay away while compaction shares the CPU with the node
+    // 16 MiB memtables (fewer level-0 files than LevelDB's 4 MiB, so fewer write slowdowns) and
+    // LevelDB's own 8 MiB block cache: RecordStore caches hot records itself
     this.store = new LevelStore({
       dir: path.join(id.dir, 'db'),
       durability: config.fsync,
-      writeBufferSize: 32 * 1024 * 1024,
-      cacheSize: 32 * 1024 * 1024,
+      writeBufferSize: 16 * 1024 * 1024,
+      cacheSize: 8 * 1024 * 1024,
       journaled: config.writeJournal,
     });
   }

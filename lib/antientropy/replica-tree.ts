@@ -32,7 +32,8 @@ export class ReplicaTree {
   async build(): Promise<void> {
     if (this.state !== 'off') return;
     this.state = 'building';
-    this.records.onChange = (slot, key, before, after, stored) => this.changed(slot, key, before, after, stored);
+    this.records.onChange = (slot, key, before, after, stored, storedBefore) =>
+      this.changed(slot, key, before, after, stored, storedBefore);
     this.tree.clear();
     for await (const [k, v] of this.records.store.range(dataRange(0, SLOTS - 1))) {
       const { slot, key } = parseDataKey(k);
@@ -66,13 +67,13 @@ export class ReplicaTree {
     return out;
   }
 
-  private changed(slot: number, key: Buffer, before: VRecord, after: VRecord | null, stored: Buffer | null): void {
+  private changed(slot: number, key: Buffer, before: VRecord, after: VRecord | null, stored: Buffer | null, storedBefore: Buffer | null): void {
     if (this.state === 'building') {
       this.dirty.add(slot);
       return;
     }
     if (this.state !== 'ready') return;
-    this.tree.change(slot, this.hasher.hash(key, before), this.hasher.hash(key, after, stored));
+    this.tree.change(slot, this.hasher.hash(key, before, storedBefore), this.hasher.hash(key, after, stored));
   }
 }
 

@@ -29,9 +29,17 @@ const DONE = Promise.resolve();
  * the stored bytes of `after`. Called in the order the writes complete; anti-entropy keeps its
  * leaves from it. Must not throw.
  */
-export type RecordChangeListener = (slot: number, key: Buffer, before: VRecord, after: VRecord | null, stored: Buffer | null) => void;
+/** after a write landed: the record before and after, and each one's stored bytes (null: absent) */
+export type RecordChangeListener = (
+  slot: number,
+  key: Buffer,
+  before: VRecord,
+  after: VRecord | null,
+  stored: Buffer | null,
+  storedBefore: Buffer | null,
+) => void;
 
-export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_CACHE_BYTES = 96 * 1024 * 1024;
 
 export class RecordStore {
   private readonly locks = new KeyLocks();
@@ -49,14 +57,19 @@ export class RecordStore {
   }
 
   async get(slot: number, key: Buffer): Promise<VRecord> {
+    return (await this.load(slot, key)).record;
+  }
+
+  /** the record and its stored bytes (null when absent), from the cache or the store */
+  private async load(slot: number, key: Buffer): Promise<{ record: VRecord; bytes: Buffer | null }> {
     const name = key.toString('latin1');
-    const hit = this.cache.get(name);
-    if (hit !== undefined) return hit;
-    const before = this.writes;
-    const raw = await this.store.get(dataKey(slot, key));
-    const rec = raw === undefined ? emptyRecord() : decodeRecord(raw);
-    if (this.writes === before) this.cache.set(name, rec, raw?.length ?? 0);
-    return rec;
+    let bytes = this.cache.get(name);
+    if (bytes === undefined) {
+      const before = this.writes;
+      bytes = (await this.store.get(dataKey(slot, key))) ?? null;
+      if (this.writes === before) this.cache.set(name, bytes);
+    }
+    return { record: bytes === null ? emptyRecord() : decodeRecord(bytes), bytes };
   }
 
   /** a write coordinated here: the new version joins this replica's record */
@@ -92,11 +105,13 @@ export class RecordStore {
     let durable: Promise<void>;
     try {
       const listener = this.onChange;
-      const before = listener === null ? null : await this.get(slot, key);
+      const before = listener === null ? null : await this.load(slot, key);
       this.writes++;
       this.cache.delete(key.toString('latin1'));
       durable = this.store.write([{ type: 'del', key: dataKey(slot, key) }]);
-      if (listener !== null && before !== null) durable = durable.then(() => listener(slot, key, before, null, null));
+      if (listener !== null && before !== null) {
+        durable = durable.then(() => listener(slot, key, before.record, null, null, before.bytes));
+      }
     } finally {
       release();
     }
@@ -118,16 +133,16 @@ export class RecordStore {
   private async start(slot: number, key: Buffer, fn: (cur: VRecord) => VRecord | null): Promise<StartedWrite> {
     const release = this.locks.tryAcquire([key], true) ?? (await this.locks.acquire([key], true));
     try {
-      const cur = await this.get(slot, key);
+      const { record: cur, bytes: curBytes } = await this.load(slot, key);
       const next = fn(cur);
       if (next === null) return { record: cur, durable: DONE };
       const value = encodeRecord(next);
       const name = key.toString('latin1');
       this.writes++;
-      this.cache.set(name, next, value.length);
+      this.cache.set(name, value);
       let durable = this.store.write([{ type: 'put', key: dataKey(slot, key), value }]);
       const listener = this.onChange;
-      if (listener !== null) durable = durable.then(() => listener(slot, key, cur, next, value));
+      if (listener !== null) durable = durable.then(() => listener(slot, key, cur, next, value, curBytes));
       durable.catch(() => this.cache.delete(name)); // what is on disk is unknown now
       return { record: next, durable };
     } finally {

@@ -51,13 +51,25 @@ describe('RecordStore', () => {
 });
 
 describe('RecordCache', () => {
-  it('stays within its byte bound by evicting the least recently used', () => {
-    const c = new RecordCache(500_000);
-    const rec: VRecord = { vv: new Map(), siblings: [] };
-    for (let i = 0; i < 1000; i++) c.set(`key${i}`, rec, 100);
-    expect(c.usedBytes).to.be.at.most(500_000);
+  it('stays within its byte bound, evicting the oldest entries not read since', () => {
+    const c = new RecordCache(100_000);
+    const bytes = Buffer.alloc(100, 1);
+    c.set('hot', bytes);
+    for (let i = 0; i < 1000; i++) {
+      c.set(`key${i}`, bytes);
+      c.get('hot'); // read all along: it keeps its second chance
+    }
+    expect(c.usedBytes).to.be.at.most(100_000);
     expect(c.size).to.be.within(100, 999);
-    expect(c.get('key999')).to.equal(rec);
+    expect(c.get('key999')).to.equal(bytes);
     expect(c.get('key0')).to.equal(undefined);
+    expect(c.get('hot')).to.equal(bytes);
+  });
+
+  it('remembers a key known to be missing', () => {
+    const c = new RecordCache(100_000);
+    c.set('gone', null);
+    expect(c.get('gone')).to.equal(null);
+    expect(c.get('never')).to.equal(undefined);
   });
 });
