@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { Script } from './differential-cases';
 import { disposeAll, redisAvailable, startNode, startRedis, type ServerProcess } from './harness';
-import { RawClient } from './raw-client';
+import { flush, labelled, runRaw } from './differential-runner';
 import { ioClient, runIo } from './client-helpers';
 
 const c = (line: string): string[] => line.split(' ');
@@ -52,31 +52,6 @@ const CASES: ReadonlyArray<{ name: string; script: Script }> = [
       'PEXPIRE n 0', 'EXISTS n', 'INCR n', 'DEL n', 'GET n', 'INCR n', 'SET n hello', 'INCR n', 'GET n', 'SET n 7', 'INCR n', 'GETDEL n', 'INCR n', 'GETSET n 40', 'INCR n', 'GETEX n EX 50', 'TTL n', 'INCR n', 'TTL n'),
   },
 ];
-
-async function flush(port: number): Promise<void> {
-  const cl = await RawClient.connect(port);
-  try {
-    expect(await cl.call('FLUSHALL')).to.equal('+OK\r\n');
-  } finally {
-    cl.close();
-  }
-}
-
-async function runRaw(port: number, script: Script, resp3: boolean): Promise<string[]> {
-  const cl = await RawClient.connect(port);
-  try {
-    if (resp3) await cl.call('HELLO', '3');
-    const out: string[] = [];
-    for (const cmd of script) out.push(await cl.call(...cmd));
-    return out;
-  } finally {
-    cl.close();
-  }
-}
-
-function labelled(script: Script, replies: readonly unknown[]): Array<[string, unknown]> {
-  return script.map((cmd, i) => [cmd.map((a) => a.toString('latin1')).join(' '), replies[i]]);
-}
 
 describe('differential: the INCR family answers as redis-server 7.0 does', function () {
   this.timeout(30000);

@@ -5,37 +5,10 @@
  * in its --no-raw and --raw forms.
  */
 import { expect } from 'chai';
-import { DIFF_CASES, type Script } from './differential-cases';
+import { DIFF_CASES } from './differential-cases';
 import { disposeAll, redisAvailable, startNode, startRedis, type ServerProcess } from './harness';
-import { RawClient } from './raw-client';
+import { flush, labelled, runRaw } from './differential-runner';
 import { ioClient, runCli, runIo } from './client-helpers';
-
-async function flush(port: number): Promise<void> {
-  const c = await RawClient.connect(port);
-  try {
-    expect(await c.call('FLUSHALL')).to.equal('+OK\r\n');
-  } finally {
-    c.close();
-  }
-}
-
-/** each command's reply bytes on a fresh connection, optionally after HELLO 3 */
-async function runRaw(port: number, script: Script, resp3: boolean): Promise<string[]> {
-  const c = await RawClient.connect(port);
-  try {
-    if (resp3) await c.call('HELLO', '3');
-    const out: string[] = [];
-    for (const cmd of script) out.push(await c.call(...cmd));
-    return out;
-  } finally {
-    c.close();
-  }
-}
-
-/** pairs each command with its answer so a failure shows which command differed */
-function labelled(script: Script, replies: readonly unknown[]): Array<[string, unknown]> {
-  return script.map((cmd, i) => [cmd.map((a) => a.toString('latin1')).join(' '), replies[i]]);
-}
 
 describe('differential: quorumkv answers every Foundation command as redis-server 7.0 does', function () {
   this.timeout(30000);
