@@ -5,8 +5,7 @@
  */
 import { expect } from 'chai';
 import type { Script } from './differential-cases';
-import { disposeAll, redisAvailable, startNode, startRedis, type ServerProcess } from './harness';
-import { flush, labelled, runRaw } from './differential-runner';
+import { labelled, runRaw, useServerPair } from './differential-runner';
 import { ioClient, runIo } from './client-helpers';
 
 const c = (line: string): string[] => line.split(' ');
@@ -55,20 +54,7 @@ const CASES: ReadonlyArray<{ name: string; script: Script }> = [
 
 describe('differential: the INCR family answers as redis-server 7.0 does', function () {
   this.timeout(30000);
-  let qkv: ServerProcess | undefined;
-  let redis: ServerProcess | undefined;
-
-  before(async function () {
-    if (!redisAvailable()) this.skip();
-    [qkv, redis] = await Promise.all([startNode(), startRedis()]);
-  });
-  after(() => disposeAll(qkv, redis));
-
-  async function both<T>(fn: (port: number) => Promise<T>): Promise<{ ours: T; theirs: T }> {
-    await Promise.all([flush(qkv!.port), flush(redis!.port)]);
-    const [ours, theirs] = await Promise.all([fn(qkv!.port), fn(redis!.port)]);
-    return { ours, theirs };
-  }
+  const { both } = useServerPair();
 
   for (const tc of CASES) {
     describe(tc.name, () => {

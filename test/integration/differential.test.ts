@@ -6,33 +6,12 @@
  */
 import { expect } from 'chai';
 import { DIFF_CASES } from './differential-cases';
-import { disposeAll, redisAvailable, startNode, startRedis, type ServerProcess } from './harness';
-import { flush, labelled, runRaw } from './differential-runner';
+import { labelled, runRaw, useServerPair } from './differential-runner';
 import { ioClient, runCli, runIo } from './client-helpers';
 
 describe('differential: quorumkv answers every Foundation command as redis-server 7.0 does', function () {
   this.timeout(30000);
-  let qkv: ServerProcess | undefined;
-  let redis: ServerProcess | undefined;
-
-  before(async function () {
-    if (!redisAvailable()) this.skip();
-    [qkv, redis] = await Promise.all([startNode(), startRedis()]);
-  });
-  after(() => disposeAll(qkv, redis));
-
-  /** the same script on both servers (databases flushed first) */
-  async function both<T>(fn: (port: number) => Promise<T>): Promise<{ ours: T; theirs: T }> {
-    for (const p of [qkv!, redis!]) if (!p.child) throw new Error(`${p.label} is not running:\n${p.log()}`);
-    await Promise.all([flush(qkv!.port), flush(redis!.port)]);
-    try {
-      const [ours, theirs] = await Promise.all([fn(qkv!.port), fn(redis!.port)]);
-      return { ours, theirs };
-    } finally {
-      await new Promise((r) => setTimeout(r, 20)); // let an exit be noticed
-      for (const p of [qkv!, redis!]) if (!p.child) throw new Error(`${p.label} died during the script:\n${p.log()}`);
-    }
-  }
+  const { both } = useServerPair();
 
   for (const tc of DIFF_CASES) {
     describe(tc.name, () => {
