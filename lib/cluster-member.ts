@@ -96,8 +96,9 @@ export class ClusterMember {
       writeQuorum: opts.writeQuorum,
       requestTimeout: opts.requestTimeout,
       minClusterSize: new Set([...opts.seeds, opts.self.address]).size,
+      now: () => clock.now(),
     }, log.child({ module: 'coordinator' }), this.hints);
-    registerReplicaHandlers(transport, this.records, this.coordinator, this.hints);
+    registerReplicaHandlers(transport, this.records, this.coordinator, this.hints, () => clock.now());
     this.antiEntropy = new AntiEntropy(this.records, transport, this.membership, clock, {
       replicas: opts.replicas,
       requestTimeout: opts.requestTimeout,

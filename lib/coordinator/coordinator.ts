@@ -29,6 +29,8 @@ export interface CoordinatorOptions {
   readonly requestTimeout: number;
   /** distinct seed addresses and this node's own: the smallest the cluster can be */
   readonly minClusterSize?: number;
+  /** wall-clock ms (the node's clock): forwarded requests carry a deadline in it */
+  readonly now?: () => number;
 }
 
 /** where a write that a target missed should go later (hinted handoff) */
@@ -77,9 +79,9 @@ export class Coordinator implements Keyspace {
     const { n, r } = this.quorum(q);
     let targets = this.targets(slot, n);
     if (!forced && !targets.some((t) => t.id === this.view.self)) {
-      const fwd = await this.forward(targets, MessageType.COORDINATE_READ, { k: key, r });
-      if (fwd.record) return fwd.record;
-      targets = this.targetsAfterForward(slot, n, fwd.tried);
+      const fwd = await this.forward(slot, n, MessageType.COORDINATE_READ, { k: key, r });
+      if (fwd) return fwd;
+      targets = this.targets(slot, n);
     }
     targets = this.withSuspects(targets, slot, n, r);
     if (targets.length === 1 && targets[0].id === this.view.self) return this.records.get(slot, key); // alone
@@ -96,9 +98,11 @@ export class Coordinator implements Keyspace {
     if (!forced && !targets.some((t) => t.id === self)) {
       // null: the coordinator's replica decides (plain SET); empty bytes: an empty context (VSET "")
       const c = ctx === null ? null : ctx.size === 0 ? Buffer.alloc(0) : encodeContextBytes(ctx);
-      const fwd = await this.forward(targets, MessageType.COORDINATE_WRITE, { k: key, c, v: packVersion(v), w });
-      if (fwd.record) return fwd.record;
-      targets = this.targetsAfterForward(slot, n, fwd.tried);
+      // an increment applied twice would count twice: it goes to one coordinator only
+      const once = v.payload.kind === 'counter';
+      const fwd = await this.forward(slot, n, MessageType.COORDINATE_WRITE, { k: key, c, v: packVersion(v), w }, once);
+      if (fwd) return fwd;
+      targets = this.targets(slot, n);
     }
     targets = this.withSuspects(targets, slot, n, w);
     const { record: rec, durable } = await this.records.coordinateStarted(slot, key, self, ctx, v);
@@ -116,10 +120,18 @@ export class Coordinator implements Keyspace {
     // the other replicas get the record while the local copy is being written; the local
     // replica acknowledges when its write is in the store
     const ask = (id: NodeId) => (id === self ? durable : this.writeReplica(id, key, body, hintOf.get(id)));
-    await fanout('write', targets.map((t) => t.id), w, ask, (id, err) => {
+    // a target that fails now is marked down, so the walk offers a healthy node in its place: it
+    // takes the write with a hint for the node the failed one was to hold it for
+    const substitute = (failed: NodeId): NodeId | null => {
+      const sub = this.targets(slot, n).find((t) => !hintOf.has(t.id));
+      if (sub === undefined) return null;
+      hintOf.set(sub.id, hintOf.get(failed) ?? failed);
+      return sub.id;
+    };
+    await fanout('write', targets.map((t) => t.id), w, ask, (id, err, sub) => {
       this.failed(id, err);
-      this.hints?.add(hintOf.get(id) ?? id, slot, key);
-    });
+      if (sub === null) this.hints?.add(hintOf.get(id) ?? id, slot, key);
+    }, substitute);
     return rec;
   }
 
@@ -225,29 +237,39 @@ export class Coordinator implements Keyspace {
   }
 
   /**
-   * Sloppy quorum: no coordinator of the key answered, and they are now marked down, so this node
-   * may be among the first N healthy nodes itself; then it coordinates rather than refusing.
+   * One hop to the first of the key's first N healthy nodes that answers; a NOQUORUM (or any error)
+   * from it is final. Null when this node itself is among them once those that did not answer are
+   * marked down (a sloppy quorum: it then coordinates); NOQUORUM when all were tried.
+   *
+   * A target that does not answer (a stopped process, a partition) is skipped for the next one, so
+   * a write through a live node succeeds while the failure detector has not yet caught up. Each
+   * hop carries a deadline: the target coordinates only if it takes the request up before the
+   * deadline, and the forwarder waits one request-timeout beyond it, so a stopped target that
+   * resumes later drops the old request instead of applying a write that was given up on and
+   * coordinated elsewhere. (A target that is only slow may still coordinate it just in time and
+   * its reply be lost: the value then exists as two versions, siblings with the same value, which
+   * is Dynamo's outcome for a retried write too.) `once` (a counter increment, which must not
+   * count twice): a hop that may have arrived is not retried elsewhere; the client is told the
+   * outcome is unknown.
    */
-  private targetsAfterForward(slot: number, n: number, tried: string[]): PreferenceEntry[] {
-    const targets = this.targets(slot, n);
-    if (targets.some((t) => t.id === this.view.self)) return targets;
-    throw new QuorumError(`no coordinator for the key answered (${tried.join(', ') || 'no targets'})`);
-  }
-
-  /**
-   * One hop to the first target that answers; a NOQUORUM (or any error) from it is final.
-   * `record` is null when no target answered at all.
-   */
-  private async forward(targets: PreferenceEntry[], type: MessageType, msg: object): Promise<{ record: VRecord | null; tried: string[] }> {
+  private async forward(slot: number, n: number, type: MessageType, msg: object, once = false): Promise<VRecord | null> {
     this.stats.forwarded++;
-    const body = pack(msg);
-    const tried: string[] = [];
-    for (const t of targets) {
+    const tried = new Map<NodeId, string>(); // node -> why it did not answer
+    const timeout = this.opts.requestTimeout;
+    for (;;) {
+      const targets = this.targets(slot, n);
+      if (targets.some((t) => t.id === this.view.self)) return null;
+      const t = targets.find((x) => !tried.has(x.id));
+      if (t === undefined) {
+        const why = [...tried].map(([id, reason]) => `${id}: ${reason}`).join(', ');
+        throw new QuorumError(`no coordinator for the key answered (${why || 'no targets'})`);
+      }
       try {
+        const body = pack({ ...msg, d: this.opts.now ? this.opts.now() + timeout : null });
         // the coordinator itself may wait a whole request-timeout for its replicas: give it that
         // and the hop, so a slow quorum comes back as its NOQUORUM, not as a dead coordinator
-        const res = unpackObject(await this.request(t.id, type, body, 2 * this.opts.requestTimeout));
-        return { record: decodeRecord(buf(res, 'r')), tried };
+        const res = unpackObject(await this.request(t.id, type, body, 2 * timeout));
+        return decodeRecord(buf(res, 'r'));
       } catch (err) {
         const e = err as { code?: string; remoteCode?: string; message: string };
         if (e.code === 'REMOTE_ERROR') {
@@ -255,14 +277,11 @@ export class Coordinator implements Keyspace {
           throw err;
         }
         this.failed(t.id, err);
-        tried.push(`${t.id}: ${e.code ?? e.message}`);
-        // A write that may have arrived (a timeout, a connection lost mid-request) must not be
-        // coordinated again elsewhere: each attempt would make the value a new version.
-        if (type === MessageType.COORDINATE_WRITE && !NOT_DELIVERED.has(e.code ?? '')) {
+        tried.set(t.id, e.code ?? e.message);
+        if (once && !NOT_DELIVERED.has(e.code ?? '')) {
           throw new QuorumError(`write forwarded to ${t.id} got no answer (${e.code ?? e.message}); it may or may not have been applied`);
         }
       }
     }
-    return { record: null, tried };
   }
 }

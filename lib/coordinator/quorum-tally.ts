@@ -14,8 +14,13 @@ export class QuorumTally {
     /** answers needed (R or W) */
     readonly needed: number,
     /** replicas asked */
-    readonly asked: number,
+    private askedCount: number,
   ) {}
+
+  /** replicas asked, stand-ins included */
+  get asked(): number {
+    return this.askedCount;
+  }
 
   get acks(): number {
     return this.ok;
@@ -34,6 +39,12 @@ export class QuorumTally {
     this.bad++;
     this.failures.push({ node, reason });
     return this.state();
+  }
+
+  /** `node` failed and another node is asked in its place: one more replica asked */
+  substitute(node: string, reason: string): TallyState {
+    this.askedCount++;
+    return this.failure(node, reason);
   }
 
   state(): TallyState {

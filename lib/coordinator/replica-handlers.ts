@@ -19,6 +19,7 @@ export function registerReplicaHandlers(
   records: RecordStore,
   coordinator: Coordinator,
   hints: HintSink | null,
+  now: () => number,
 ): void {
   transport.handle(MessageType.REPLICA_READ, async (body) => {
     const key = buf(unpackObject(body), 'k');
@@ -39,6 +40,7 @@ export function registerReplicaHandlers(
 
   transport.handle(MessageType.COORDINATE_READ, async (body) => {
     const m = unpackObject(body);
+    checkDeadline(m, now);
     const key = Buffer.from(buf(m, 'k'));
     const r = optInt(m, 'r', 1, 255) ?? undefined;
     return pack({ r: encodeRecord(await coordinator.read(key, { r }, true)) });
@@ -46,6 +48,7 @@ export function registerReplicaHandlers(
 
   transport.handle(MessageType.COORDINATE_WRITE, async (body) => {
     const m = unpackObject(body);
+    checkDeadline(m, now);
     const key = Buffer.from(buf(m, 'k'));
     const c = optBuf(m, 'c');
     const w = optInt(m, 'w', 1, 255) ?? undefined;
@@ -67,4 +70,21 @@ export function registerReplicaHandlers(
     }
     return pack({ k: keys, r: recs });
   });
+}
+
+/** thrown for a forwarded request taken up after its deadline: the forwarder gave up on it */
+export class ExpiredRequestError extends Error {
+  readonly code = 'EXPIRED';
+  constructor(late: number) {
+    super(`EXPIRED forwarded request taken up ${late} ms after its deadline; not coordinated`);
+    this.name = 'ExpiredRequestError';
+  }
+}
+
+/** a forwarded request names the last moment (the forwarder's clock) it may be coordinated at */
+function checkDeadline(m: Record<string, unknown>, now: () => number): void {
+  const deadline = optInt(m, 'd');
+  if (deadline === null) return;
+  const late = now() - deadline;
+  if (late > 0) throw new ExpiredRequestError(late);
 }

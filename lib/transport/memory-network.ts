@@ -2,7 +2,8 @@
  * A simulated network for tests: every message is delivered through the injected clock, so a
  * test steps time exactly, and every random choice (drops, delays) comes from the seeded rng, so
  * a run replays exactly for a seed. Faults: cut / heal links, isolate a node, a drop rate, a
- * delay range, crash / restart an endpoint, and hooks that see (and may drop) every message.
+ * delay range, crash / restart an endpoint, pause / resume one (a stopped process: its traffic
+ * waits, both ways, and flows again on resume), and hooks that see (and may drop) every message.
  *
  * Nodes are named by address; a node id is accepted too wherever an address is (it is resolved
  * through the endpoints created so far). A message to an address where nothing runs comes back
@@ -50,6 +51,8 @@ export class MemoryNetwork {
   private readonly cuts = new Set<string>();
   private readonly isolated = new Set<string>();
   private readonly crashed = new Set<string>();
+  /** paused endpoints and the messages held for or from them, in order */
+  private readonly paused = new Map<string, MemoryMessage[]>();
   private readonly hooks = new Set<MessageHook>();
   private drop = 0;
   private minDelay = 0;
@@ -124,6 +127,24 @@ export class MemoryNetwork {
     this.endpoints.get(address)?.restarted();
   }
 
+  /**
+   * Like SIGSTOP: messages to and from a are held (its peers see silence, so their requests time
+   * out), to be delivered in order by resume(a). The endpoint's own timers still run.
+   */
+  pause(a: string): void {
+    const address = this.resolve(a);
+    if (!this.paused.has(address)) this.paused.set(address, []);
+  }
+
+  /** Like SIGCONT: what was held for or from a is delivered now, in the order it was sent. */
+  resume(a: string): void {
+    const address = this.resolve(a);
+    const held = this.paused.get(address);
+    if (!held) return;
+    this.paused.delete(address);
+    for (const m of held) this.clock.setTimer(0, () => this.deliver(m));
+  }
+
   onMessage(hook: MessageHook): () => void {
     this.hooks.add(hook);
     return () => this.hooks.delete(hook);
@@ -152,12 +173,19 @@ export class MemoryNetwork {
       this.stats.dropped++;
       return;
     }
-    this.clock.setTimer(this.pickDelay(), () => this.deliver(m));
+    const held = this.paused.get(m.from);
+    if (held) held.push(m);
+    else this.clock.setTimer(this.pickDelay(), () => this.deliver(m));
   }
 
   private deliver(m: MemoryMessage): void {
     if (this.blocked(m.from, m.to)) {
       this.stats.dropped++;
+      return;
+    }
+    const held = this.paused.get(m.to);
+    if (held) {
+      held.push(m);
       return;
     }
     const dest = this.endpoints.get(m.to);

@@ -8,7 +8,7 @@ import { FrameKind } from '../../lib/transport/frame';
 import { MessageType } from '../../lib/transport/message-type';
 import type { NodeId } from '../../lib/versioning/types';
 import { SimCluster } from './sim-cluster';
-import { bytes, key, values, writeWithRetry } from './helpers';
+import { bytes, key, values } from './helpers';
 
 const SEEDS = Array.from({ length: 5 }, (_, i) => 700 + i);
 const READS: ReadonlySet<number> = new Set([MessageType.REPLICA_READ, MessageType.COORDINATE_READ, MessageType.REPLICA_SCAN]);
@@ -157,27 +157,35 @@ describe('cluster: hinted handoff (Dynamo §4.6)', function () {
     }
   });
 
-  it('5 nodes, N=3 W=2: with two nodes down every write through a live node succeeds, and after they return every key is on its 3 preference-list replicas through handoff alone', async () => {
+  it('5 nodes, N=3 W=2: with two nodes stopped every write through a live node succeeds, at once and without retries, and after they resume every key is on its 3 preference-list replicas through handoff alone', async () => {
     for (const seed of SEEDS) {
       const c = await SimCluster.start({ nodes: 5, seed, replicas: 3, writeQuorum: 2, readQuorum: 2 });
       await c.settle();
       const down = [1, 3];
-      for (const d of down) c.isolate(d);
-      await c.pass(1_000);
+      // stopped like SIGSTOP, and written to at once: nobody has noticed yet, so the first writes
+      // meet the silence themselves (a forwarding hop or a replica request times out)
+      for (const d of down) c.pause(d);
       const reads = countReads(c);
       const live = [0, 2, 4];
       const keys: Buffer[] = [];
+      const writes: Array<Promise<unknown>> = [];
       for (let i = 0; i < 120; i++) {
         const k = key(`two-down-${i}`);
         keys.push(k);
-        // every write through a live node succeeds (a failure rejects and fails the test)
-        await writeWithRetry(c, () => c.kv(live[i % live.length]!).write(k, null, bytes(c, `v${i}`)));
+        // every write through a live node succeeds (a failure rejects and fails the test); the
+        // first ones run concurrently, before any failure was detected
+        const w = c.kv(live[i % live.length]!).write(k, null, bytes(c, `v${i}`));
+        if (i < 30) writes.push(w);
+        else await c.run(w);
+        if (i === 29) await c.run(Promise.all(writes));
       }
-      c.heal();
+      for (const d of down) c.resume(d);
       await c.pass(15_000);
       for (const [i, k] of keys.entries()) {
         const held = await c.replicas(k);
         for (const id of c.preferenceList(k)) {
+          // exactly one version: a stopped coordinator that resumes drops the forwarded write
+          // it was too late for, rather than apply it a second time
           expect(values(held[c.indexOf(id)]!), `seed ${seed}: key ${i} on ${id}`).to.deep.equal([`v${i}`]);
         }
       }

@@ -38,11 +38,9 @@ export function key(name: string): Buffer {
 }
 
 /**
- * A client's write, retried on NOQUORUM up to three tries, as a client would. Right after a silent
- * failure (a partition, a stopped process) a node learns of each unreachable node by one timeout:
- * the first forwarded write may come back "may or may not have been applied" (the forwarding node
- * cannot coordinate it again without risking a duplicate version), the next may time out on
- * another silent replica; once they are suspected, the write is coordinated on the live side.
+ * A client's write, retried on NOQUORUM up to three tries, as a client would: in scenarios where
+ * the quorum itself may be out of reach for a moment (a minority side of a partition before its
+ * fallbacks are known healthy, a lossy network), not to hide a write the cluster should take.
  */
 export async function writeWithRetry(c: SimCluster, run: () => Promise<VRecord>): Promise<VRecord> {
   for (let attempt = 1; ; attempt++) {

@@ -198,6 +198,16 @@ export class SimCluster {
     this.network.isolate(this.address(i));
   }
 
+  /** like SIGSTOP: node i's traffic, both ways, is held until resume(i) */
+  pause(i: number): void {
+    this.network.pause(this.address(i));
+  }
+
+  /** like SIGCONT: what was held for or from node i flows again */
+  resume(i: number): void {
+    this.network.resume(this.address(i));
+  }
+
   /** removes every cut and isolation, the drop rate and the delay */
   heal(): void {
     this.network.healAll();

@@ -20,6 +20,14 @@ describe('QuorumTally (decided as early as possible)', () => {
   it('fails at once when fewer replicas are reachable than needed', () => {
     expect(new QuorumTally(3, 2).state()).to.equal('failed');
   });
+
+  it('a failed replica with a stand-in asked in its place does not count against the quorum', () => {
+    const t = new QuorumTally(2, 2);
+    expect(t.substitute('a', 'TIMEOUT')).to.equal('pending');
+    expect(t.asked).to.equal(3);
+    expect(t.success()).to.equal('pending');
+    expect(t.success()).to.equal('met');
+  });
 });
 
 describe('fanout', () => {
@@ -41,6 +49,23 @@ describe('fanout', () => {
     expect(err).to.be.instanceOf(QuorumError);
     expect((err as QuorumError).code).to.equal('NOQUORUM');
     expect(failed.sort()).to.deep.equal(['b', 'c']);
+  });
+
+  it('asks a stand-in for each replica that fails, and settles `all` with the stand-ins too', async () => {
+    const failed: Array<[string, string | null]> = [];
+    const spare = ['d', 'e'];
+    const res = await fanout('write', ['a', 'b', 'c'], 3, (id) => (id === 'a' || id === 'd' ? failLater(1) : later(id, 1)),
+      (id, _err, sub) => failed.push([id, sub]), () => spare.shift() ?? null);
+    expect([...res.answers.keys()].sort()).to.deep.equal(['b', 'c', 'e']);
+    expect(failed).to.deep.equal([['a', 'd'], ['d', 'e']]);
+    expect([...(await res.all).keys()].sort()).to.deep.equal(['b', 'c', 'e']);
+  });
+
+  it('rejects with NOQUORUM when a failed replica has no stand-in', async () => {
+    const err = await fanout('write', ['a', 'b'], 2, (id) => (id === 'a' ? failLater(1) : later(id, 1)), () => {}, () => null).catch(
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(QuorumError);
   });
 
   it('rejects rather than hangs when every reachable replica answered but the quorum is larger', async () => {

@@ -46,6 +46,12 @@ export interface Anomaly {
 export interface Verdict {
   readonly ok: boolean;
   readonly anomalies: readonly Anomaly[];
+  /**
+   * Writes stored as two versions (not failures): a write whose forwarding hop got no answer is
+   * coordinated by the key's next node, and when the first one did apply it (its reply was lost),
+   * the value exists twice, as Dynamo's retried writes do. Counted, and shown in the report.
+   */
+  readonly duplicates: readonly Anomaly[];
   readonly acknowledged: number;
   readonly keys: number;
 }
@@ -72,6 +78,7 @@ function mayCover(x: Op, w: Op, dotOfW: Dot | null): boolean {
 
 export function checkHistory(ops: readonly Op[], finals: readonly KeyState[]): Verdict {
   const anomalies: Anomaly[] = [];
+  const duplicates: Anomaly[] = [];
   const byKey = new Map<string, Op[]>();
   for (const op of ops) byKey.set(op.key, [...(byKey.get(op.key) ?? []), op]);
   const byValue = new Map(ops.filter((o) => o.value !== null).map((o) => [o.value!, o]));
@@ -107,7 +114,7 @@ export function checkHistory(ops: readonly Op[], finals: readonly KeyState[]): V
       const by = keyOps.filter((x) => mayCover(x, w, w.dot));
       if (by.length === 0) anomalies.push({ kind: 'lost', key: ks.key, ops: [w.id], detail: `${w.value} missing and no write covered it; final: ${showSibs(ref.siblings)}` });
     }
-    checkDuplicates(ks, keyOps, anomalies);
+    checkDuplicates(ks, keyOps, duplicates);
     // (c) nothing replaced comes back; nothing appears that nobody wrote
     for (const sib of held.values()) {
       const w = byValue.get(sib.value!);
@@ -122,12 +129,13 @@ export function checkHistory(ops: readonly Op[], finals: readonly KeyState[]): V
       }
     }
   }
-  return { ok: anomalies.length === 0, anomalies, acknowledged: ops.filter((o) => o.status === 'ok').length, keys: finals.length };
+  return { ok: anomalies.length === 0, anomalies, duplicates, acknowledged: ops.filter((o) => o.status === 'ok').length, keys: finals.length };
 }
 
 /**
  * One write, one version: a value seen (acknowledged, read, or held at the end) under two
- * different dots was stored twice as two versions, so replacing one leaves the other behind.
+ * different dots was stored twice as two versions, so replacing one leaves the other behind
+ * unless the replacing write saw both.
  */
 function checkDuplicates(ks: KeyState, keyOps: readonly Op[], out: Anomaly[]): void {
   const seen = new Map<string, { dots: Map<string, string>; ops: Set<number> }>();

@@ -21,7 +21,8 @@ export function summaryLine(s: RunSummary): string {
   for (const op of s.ops) if (op.status !== 'pending') c[op.status]++;
   const verdict = s.verdict.ok ? 'OK' : `FAIL (${s.verdict.anomalies.length} anomalies)`;
   return `${s.name}: ${s.ops.length} ops (ok ${c.ok}, unknown ${c.unknown}, fail ${c.fail}) on ${s.verdict.keys} keys; ` +
-    `${s.faultCount} faults [${s.faults}]${s.note ? `; ${s.note}` : ''} → ${verdict}`;
+    `${s.faultCount} faults [${s.faults}]${s.note ? `; ${s.note}` : ''}` +
+    `${s.verdict.duplicates.length > 0 ? `; ${s.verdict.duplicates.length} write(s) stored twice (a forwarding hop's reply lost)` : ''} → ${verdict}`;
 }
 
 export function failureReport(s: RunSummary, faultLog: readonly string[], shrunk: { limit: number; ops: readonly Op[]; anomalies: readonly Anomaly[] } | null, brief = false): string {
