@@ -91,7 +91,7 @@ export class QuorumNode {
     });
     // foreground latency per command (INFO latencystats) and the controller that paces background work by it
     const latency = new LatencyTracker(monotonicNs);
-    const background = new BackgroundController(clock, latency, { targetMs: config.latencyTargetMs }, this.log.child({ module: 'background' }));
+    const background = new BackgroundController(clock, latency, { targetMs: config.latencyTargetMs, enabled: config.backgroundController }, this.log.child({ module: 'background' }));
     this.background = background;
     const member = new ClusterMember(this.store, transport, clock, Math.random, {
       self: { id: this.nodeId, address, respHost: host, respPort: config.port, zone: config.zone, weight: config.weight },

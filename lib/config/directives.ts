@@ -82,6 +82,7 @@ export const DIRECTIVES: readonly Directive[] = [
     name: 'latency-target-ms', field: 'latencyTargetMs', type: positiveNumber(MAX_TIMER_MS),
     default: { value: 20 },
   }),
+  directive({ name: 'background-controller', field: 'backgroundController', type: yesNo, default: { value: true } }),
   directive({
     name: 'cluster-secret', field: 'clusterSecret', default: { value: null },
     type: optionalText('a secret', anyText, true),

@@ -41,6 +41,8 @@ export interface Config {
   /** acknowledge writes once in the node's write-ahead journal, before LevelDB applies them */
   readonly writeJournal: boolean;
   readonly latencyTargetMs: number;
+  /** no: background work is not paced by foreground latency, only by a fixed ceiling */
+  readonly backgroundController: boolean;
   /** null: no secret, non-loopback peers are refused */
   readonly clusterSecret: string | null;
   /** null: no AUTH needed (`requirepass ""` also means none, as in Redis) */

@@ -21,7 +21,7 @@ describe('config/parseConfig', () => {
       expect(c).to.deep.include({
         port: 6380, clusterPort: 16380, nodeId: null, dir: null, zone: 'default', weight: 1,
         replicas: 3, readQuorum: 2, writeQuorum: 2, requestTimeout: 1000, hintedHandoff: true,
-        antiEntropyInterval: 10000, fsync: 'everysec', latencyTargetMs: 20, clusterSecret: null,
+        antiEntropyInterval: 10000, fsync: 'everysec', latencyTargetMs: 20, backgroundController: true, clusterSecret: null,
         requirepass: null, loglevel: 'notice', logfile: '', maxclients: 10000, timeout: 0,
         protoMaxBulkLen: 512 * 1024 * 1024, clientQueryBufferLimit: 1024 * 1024 * 1024,
         protoMaxMultibulkLen: 1048576, protoInlineMaxSize: 64 * 1024, maxSiblings: 100,
@@ -75,6 +75,7 @@ describe('config/parseConfig', () => {
       ['anti-entropy-interval', ['0'], 'antiEntropyInterval', 0, '-1'],
       ['fsync', ['Always'], 'fsync', 'always', 'sometimes'],
       ['latency-target-ms', ['0.5'], 'latencyTargetMs', 0.5, '-3'],
+      ['background-controller', ['no'], 'backgroundController', false, 'off'],
       ['cluster-secret', ['s3cret with spaces'], 'clusterSecret', 's3cret with spaces', null],
       ['requirepass', ['pw'], 'requirepass', 'pw', null],
       ['loglevel', ['warning'], 'loglevel', 'warning', 'loud'],
