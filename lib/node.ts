@@ -178,7 +178,7 @@ export class QuorumNode {
     await resp.listen();
     this.resp = resp;
     background.start();
-    if (config.fsync === 'everysec') this.every(clock, 1000, () => this.store.sync());
+    if (config.fsync === 'everysec' || config.fsync === 'coordinator') this.every(clock, 1000, () => this.store.sync());
     this.log.info({ port: config.port, dir: this.dir }, 'ready to accept connections');
   }
 

@@ -74,7 +74,7 @@ export const DIRECTIVES: readonly Directive[] = [
     default: { value: 10000 },
   }),
   directive({
-    name: 'fsync', field: 'fsync', type: oneOf(['always', 'everysec', 'no'] as const),
+    name: 'fsync', field: 'fsync', type: oneOf(['always', 'coordinator', 'everysec', 'no'] as const),
     default: { value: 'everysec' },
   }),
   directive({ name: 'write-journal', field: 'writeJournal', type: yesNo, default: { value: true } }),

@@ -12,7 +12,7 @@
  * Callers must not mutate buffers passed to write() until its promise settles.
  */
 import { StorageError, causeMessage } from './errors';
-import type { BatchOp, Durability, RangeOptions, Store } from './store';
+import type { BatchOp, Durability, RangeOptions, Store, WriteOptions } from './store';
 import { checkKey, checkOps, checkRange } from './validate-args';
 import { Journal } from './journal';
 
@@ -51,6 +51,8 @@ interface Batch {
   markApplied(): void;
   /** the journal file the batch went to; null without a journal or before it is journaled */
   journalSeq: number | null;
+  /** synced before it resolves (durability 'always', or a coordinated write under 'coordinator') */
+  sync: boolean;
   resolve(): void;
   reject(err: StorageError): void;
 }
@@ -75,7 +77,7 @@ function newBatch(): Batch {
   });
   let markApplied: () => void = noop;
   const applied = new Promise<void>((res) => (markApplied = res));
-  return { ops: [], keys: [], result, settled: result.then(noop, noop), applied, markApplied, journalSeq: null, resolve, reject };
+  return { ops: [], keys: [], result, settled: result.then(noop, noop), applied, markApplied, journalSeq: null, sync: false, resolve, reject };
 }
 
 /**
@@ -182,7 +184,7 @@ export abstract class AbstractStore implements Store {
     }
   }
 
-  write(ops: readonly BatchOp[]): Promise<void> {
+  write(ops: readonly BatchOp[], opts?: WriteOptions): Promise<void> {
     try {
       this.checkOpen();
       checkOps(ops);
@@ -193,8 +195,10 @@ export abstract class AbstractStore implements Store {
     let batch = this.queued;
     if (batch === null) {
       batch = newBatch();
+      batch.sync = this.durability === 'always';
       this.queued = batch;
     }
+    if (opts?.coordinated === true && this.durability === 'coordinator') batch.sync = true;
     for (const op of ops) {
       const k = op.key.toString('latin1');
       batch.ops.push(op);
@@ -303,7 +307,7 @@ export abstract class AbstractStore implements Store {
     if (this.journal === null || batch === null || this.backlogBytes >= MAX_JOURNAL_BACKLOG_BYTES) return;
     try {
       batch.journalSeq = this.journal.append(batch.ops);
-      if (this.durability === 'always') this.journal.syncNow();
+      if (batch.sync) this.journal.syncNow();
     } catch (err) {
       this.queued = null;
       this.settle(batch, err ?? new Error('journal append failed'));
@@ -338,7 +342,9 @@ export abstract class AbstractStore implements Store {
     this.opsWritten += batch.ops.length;
     let applied: Promise<void>;
     try {
-      applied = this._batch(batch.ops, this.durability === 'always');
+      // with a journal, the journal was synced; the device is synced before journal files go
+      // (collect), except under 'always', where each device batch is synced as before
+      applied = this._batch(batch.ops, this.journal ? this.durability === 'always' : batch.sync);
     } catch (err) {
       applied = Promise.reject(err);
     }

@@ -3,7 +3,7 @@
  * lock (read-modify-write must not interleave), a bounded cache of hot records, and slot-ordered
  * scans.
  */
-import type { Store } from './store';
+import type { Store, WriteOptions } from './store';
 import type { NodeId, NewVersion, VersionVector, VRecord } from '../versioning/types';
 import { applyWrite, decodeRecord, emptyRecord, encodeRecord, mergeRecords, recordsEqual } from '../versioning';
 import { dataKey, dataRange, parseDataKey } from './keys';
@@ -23,6 +23,8 @@ export interface StartedWrite {
 }
 
 const DONE = Promise.resolve();
+/** a version this node coordinated: under `fsync coordinator` it is synced before it resolves */
+const COORDINATED: WriteOptions = { coordinated: true };
 
 /**
  * Told of every write once it is in the store: the record before and after (null: removed) and
@@ -85,7 +87,7 @@ export class RecordStore {
    * while its own copy is being written.
    */
   async coordinateStarted(slot: number, key: Buffer, node: NodeId, ctx: VersionVector | null, v: NewVersion): Promise<StartedWrite> {
-    return this.start(slot, key, (cur) => applyWrite(cur, ctx ?? cur.vv, node, v));
+    return this.start(slot, key, (cur) => applyWrite(cur, ctx ?? cur.vv, node, v), COORDINATED);
   }
 
   /** a record from another replica (replication, read repair, handoff, anti-entropy) */
@@ -130,7 +132,7 @@ export class RecordStore {
    * and cached: later writes of the key build on it at once, and the store keeps two writes of
    * one key in order (same batch, or the later batch waits), so the lock need not cover the disk.
    */
-  private async start(slot: number, key: Buffer, fn: (cur: VRecord) => VRecord | null): Promise<StartedWrite> {
+  private async start(slot: number, key: Buffer, fn: (cur: VRecord) => VRecord | null, opts?: WriteOptions): Promise<StartedWrite> {
     const release = this.locks.tryAcquire([key], true) ?? (await this.locks.acquire([key], true));
     try {
       const { record: cur, bytes: curBytes } = await this.load(slot, key);
@@ -140,7 +142,7 @@ export class RecordStore {
       const name = key.toString('latin1');
       this.writes++;
       this.cache.set(name, value);
-      let durable = this.store.write([{ type: 'put', key: dataKey(slot, key), value }]);
+      let durable = this.store.write([{ type: 'put', key: dataKey(slot, key), value }], opts);
       const listener = this.onChange;
       if (listener !== null) durable = durable.then(() => listener(slot, key, cur, next, value, curBytes));
       durable.catch(() => this.cache.delete(name)); // what is on disk is unknown now

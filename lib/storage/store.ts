@@ -17,7 +17,18 @@ export interface RangeOptions {
   readonly reverse?: boolean;
 }
 
-export type Durability = 'always' | 'everysec' | 'no';
+/**
+ * When acknowledged writes reach the disk: 'always' each batch is synced before its writes
+ * resolve; 'coordinator' only batches holding a write made with `{ coordinated: true }` are
+ * (Dynamo's "one of the W replicas performs a durable write"); 'everysec' and 'no' never (the node
+ * syncs every second, or the OS flushes when it likes).
+ */
+export type Durability = 'always' | 'coordinator' | 'everysec' | 'no';
+
+export interface WriteOptions {
+  /** the write of a version this node coordinated: synced under durability 'coordinator' */
+  readonly coordinated?: boolean;
+}
 
 export interface Store {
   open(): Promise<void>;
@@ -27,9 +38,9 @@ export interface Store {
   /**
    * Apply ops atomically. Writes issued in the same tick are grouped into one batch on the
    * device; the promise resolves once the batch holding these ops is applied (and on disk, for
-   * durability 'always').
+   * durability 'always', and under 'coordinator' for a coordinated write).
    */
-  write(ops: readonly BatchOp[]): Promise<void>;
+  write(ops: readonly BatchOp[], opts?: WriteOptions): Promise<void>;
   /** key/value pairs in key order within the range */
   range(opts: RangeOptions): AsyncIterable<[Buffer, Buffer]>;
   /** put everything written so far on disk (used by `fsync everysec`) */

@@ -146,7 +146,7 @@ describe('config/parseConfig', () => {
     it('says command line for command-line directives', () => {
       expect(errorOf('port 7001', ['--prot', '1']).message).to.equal("command line: unknown directive 'prot'");
       expect(errorOf(undefined, ['--fsync', 'maybe']).message).to.equal(
-        "command line: invalid value for 'fsync': 'maybe' (expected one of always, everysec, no)");
+        "command line: invalid value for 'fsync': 'maybe' (expected one of always, coordinator, everysec, no)");
     });
 
     it('names the offending item of a list directive', () => {

@@ -54,6 +54,34 @@ describe('LevelStore', () => {
     }
   });
 
+  it("durability 'coordinator' syncs a batch that holds a coordinated write, and no other", async () => {
+    const store = new LevelStore({ dir: freshDir(), durability: 'coordinator' });
+    await store.open();
+    const spy = spyBatch(store);
+    await Promise.all([store.write([kv('replica', '1')]), store.write([kv('replica2', '2')])]);
+    await Promise.all([store.write([kv('replica3', '3')]), store.write([kv('mine', '4')], { coordinated: true })]);
+    await store.write([kv('mine2', '5')], { coordinated: true });
+    expect(spy.calls.map((c) => c.sync)).to.deep.equal([false, true, true]);
+    await store.close();
+  });
+
+  it("with a journal, durability 'coordinator' syncs the journal for a coordinated write only", async () => {
+    const store = new LevelStore({ dir: freshDir(), durability: 'coordinator', journaled: true });
+    await store.open();
+    const journal = (store as unknown as { journal: Journal }).journal;
+    let syncs = 0;
+    const syncNow = journal.syncNow.bind(journal);
+    journal.syncNow = () => {
+      syncs++;
+      syncNow();
+    };
+    await store.write([kv('replica', '1')]);
+    expect(syncs, 'after a replica write').to.equal(0);
+    await store.write([kv('mine', '2')], { coordinated: true });
+    expect(syncs, 'after a coordinated write').to.equal(1);
+    await store.close();
+  });
+
   it('sync leaves no key of its own behind', async () => {
     const store = new LevelStore({ dir: freshDir(), durability: 'everysec' });
     await store.open();
