@@ -16,6 +16,7 @@ import { FixedRatePacer, HintDelivery, HintStore, handoffInfoFields, type InfoFi
 import type { BackgroundBudget } from './background/budget';
 import { AntiEntropy, antiEntropyInfoFields, type AntiEntropyStats } from './antientropy';
 import { OwnershipTransfer, transferInfoFields } from './transfer';
+import { TombstoneGc, tombstoneGcInfoFields } from './antientropy/tombstone-gc';
 
 export interface ClusterMemberOptions {
   readonly self: Omit<MemberInfo, 'status' | 'generation' | 'version'>;
@@ -40,6 +41,8 @@ export interface ClusterMemberOptions {
   readonly antiEntropyInterval?: number;
   /** records per second ownership transfer (join, leave, re-replication) may move without a controller; default 5000 */
   readonly transferRate?: number;
+  /** `tombstone-grace`: ms a record must have been dead before tombstone GC may reap it; default 1 hour */
+  readonly tombstoneGraceMs?: number;
 }
 
 const HANDOFF_PAGE = 64;
@@ -55,6 +58,8 @@ export class ClusterMember {
   readonly antiEntropy: AntiEntropy;
   /** join / leave / forget: moves data as the ring changes */
   readonly transfer: OwnershipTransfer;
+  /** reaps dead records every replica has (sweeps at the anti-entropy interval) */
+  readonly gc: TombstoneGc;
   private readonly hasSeeds: boolean;
 
   constructor(
@@ -105,17 +110,25 @@ export class ClusterMember {
       intervalMs: opts.antiEntropyInterval ?? 0,
       pacer: opts.background?.budgetFor('antientropy'),
     }, log.child({ module: 'antientropy' }));
+    this.gc = new TombstoneGc(this.records, transport, this.membership, this.hints, clock, {
+      graceMs: opts.tombstoneGraceMs ?? 3_600_000,
+      intervalMs: opts.antiEntropyInterval ?? 0,
+      requestTimeout: opts.requestTimeout,
+      pacer: opts.background?.budgetFor('gc'),
+    }, log.child({ module: 'gc' }));
   }
 
   /** the store must be open; counts the stored hints, starts serving peers, gossip and handoff */
   async start(): Promise<void> {
     await this.hints?.load();
+    await this.records.loadDotFloor();
     await this.antiEntropy.start(); // builds its tree (one scan of the store) before any write arrives
     await this.transfer.prepare(this.hasSeeds); // a new node with seeds gossips itself in as joining
     await this.transport.start();
     this.membership.start();
     this.handoff?.start();
     this.transfer.start();
+    this.gc.start();
   }
 
   async stop(): Promise<void> {
@@ -123,6 +136,7 @@ export class ClusterMember {
     await this.transfer.stop();
     await this.handoff?.stop();
     await this.antiEntropy.stop();
+    await this.gc.stop();
     await this.transport.close();
     await this.hints?.idle();
   }
@@ -144,6 +158,6 @@ export class ClusterMember {
 
   /** the INFO `antientropy` section */
   antiEntropyInfo(): InfoFields {
-    return antiEntropyInfoFields(this.antiEntropy.stats(), this.antiEntropy.enabled);
+    return [...antiEntropyInfoFields(this.antiEntropy.stats(), this.antiEntropy.enabled), ...tombstoneGcInfoFields(this.gc.stats())];
   }
 }

@@ -106,6 +106,7 @@ export class QuorumNode {
       maxHints: config.maxHints,
       maxHintsPerTarget: config.maxHintsPerTarget,
       antiEntropyInterval: config.antiEntropyInterval,
+      tombstoneGraceMs: config.tombstoneGrace,
       background,
     }, this.log);
     this.member = member;

@@ -15,6 +15,7 @@ import { ReplicaTree } from './replica-tree';
 import { exchangePeers, sharedPartitions } from './shared-partitions';
 import { runExchange, type ExchangeResult } from './exchange';
 import type { NodeId } from '../versioning/types';
+import { drawBudget } from '../background/draw';
 
 /** What the background controller will hand out: leave to sync `keys` keys now (same shape as HandoffPacer). */
 export interface AntiEntropyPacer {
@@ -165,18 +166,8 @@ export class AntiEntropy {
     });
   }
 
-  private async pace(keys: number): Promise<boolean> {
-    const pacer = this.opts.pacer;
-    for (;;) {
-      if (this.stopped) return false;
-      if (pacer === undefined) return true;
-      const now = this.clock.now();
-      if (pacer.budget(now) >= 1) {
-        pacer.spend(keys, now);
-        return true;
-      }
-      await new Promise<void>((resolve) => this.clock.setTimer(this.opts.pauseMs ?? 20, resolve));
-    }
+  private pace(keys: number): Promise<boolean> {
+    return drawBudget(this.opts.pacer, this.clock, keys, () => this.stopped, this.opts.pauseMs);
   }
 }
 

@@ -1,5 +1,5 @@
 /** Errors of anti-entropy, with stable codes. */
-export type AntiEntropyErrorCode = 'AE_NOT_READY' | 'AE_BAD_REPLY';
+export type AntiEntropyErrorCode = 'AE_NOT_READY' | 'AE_BAD_REPLY' | 'GC_MEMBER_DOWN';
 
 export class AntiEntropyError extends Error {
   constructor(

@@ -74,6 +74,10 @@ export const DIRECTIVES: readonly Directive[] = [
     default: { value: 10000 },
   }),
   directive({
+    name: 'tombstone-grace', field: 'tombstoneGrace', type: integer(0, 2 ** 31 - 1),
+    default: { value: 3_600_000 },
+  }),
+  directive({
     name: 'fsync', field: 'fsync', type: oneOf(['always', 'coordinator', 'everysec', 'no'] as const),
     default: { value: 'everysec' },
   }),

@@ -40,6 +40,8 @@ export interface Config {
   readonly fsync: Durability;
   /** acknowledge writes once in the node's write-ahead journal, before LevelDB applies them */
   readonly writeJournal: boolean;
+  /** ms a deleted or expired record is kept after it died before tombstone GC may reap it */
+  readonly tombstoneGrace: number;
   readonly latencyTargetMs: number;
   /** no: background work is not paced by foreground latency, only by a fixed ceiling */
   readonly backgroundController: boolean;

@@ -111,6 +111,19 @@ export class HintStore implements HintSink {
     return this.counts.get(target) ?? 0;
   }
 
+  /** some target has a hint for (slot, key), or one is being added or delivered (tombstone GC) */
+  async pendingFor(slot: number, key: Buffer): Promise<boolean> {
+    await this.load();
+    for (const name of [...this.adding, ...this.claimed.keys()]) {
+      const h = parseHintKey(Buffer.from(name, 'latin1'));
+      if (h.slot === slot && h.key.equals(key)) return true;
+    }
+    for (const target of this.counts.keys()) {
+      if ((await this.store.get(hintKey(target, slot, key))) !== undefined) return true;
+    }
+    return false;
+  }
+
   /** up to `limit` hints of the target, in key order, after the hint key `after` */
   async page(target: NodeId, after: Buffer | null, limit: number): Promise<Hint[]> {
     await this.load();

@@ -6,7 +6,8 @@
 import type { Store, WriteOptions } from './store';
 import type { NodeId, NewVersion, VersionVector, VRecord } from '../versioning/types';
 import { applyWrite, decodeRecord, emptyRecord, encodeRecord, mergeRecords, recordsEqual } from '../versioning';
-import { dataKey, dataRange, parseDataKey } from './keys';
+import { vvGet } from '../versioning/vv';
+import { dataKey, dataRange, metaKey, parseDataKey } from './keys';
 import { KeyLocks } from '../util/key-locks';
 import { RecordCache } from './record-cache';
 
@@ -25,6 +26,8 @@ export interface StartedWrite {
 const DONE = Promise.resolve();
 /** a version this node coordinated: under `fsync coordinator` it is synced before it resolves */
 const COORDINATED: WriteOptions = { coordinated: true };
+/** the dot floor (see reap): float64be */
+const DOT_FLOOR_KEY = metaKey('dot-floor');
 
 /**
  * Told of every write once it is in the store: the record before and after (null: removed) and
@@ -50,6 +53,9 @@ export class RecordStore {
   private writes = 0;
   /** set by anti-entropy (at most one listener) */
   onChange: RecordChangeListener | null = null;
+  /** above every counter this node gave a record it has since reaped: new dots start above it */
+  private dotFloor = 0;
+  private reaped = 0;
 
   constructor(
     readonly store: Store,
@@ -87,7 +93,46 @@ export class RecordStore {
    * while its own copy is being written.
    */
   async coordinateStarted(slot: number, key: Buffer, node: NodeId, ctx: VersionVector | null, v: NewVersion): Promise<StartedWrite> {
-    return this.start(slot, key, (cur) => applyWrite(cur, ctx ?? cur.vv, node, v), COORDINATED);
+    return this.start(slot, key, (cur) => applyWrite(cur, ctx ?? cur.vv, node, v, this.dotFloor), COORDINATED);
+  }
+
+  /** reads the dot floor a previous run kept (call once the store is open, before any write) */
+  async loadDotFloor(): Promise<void> {
+    const b = await this.store.get(DOT_FLOOR_KEY);
+    this.dotFloor = b !== undefined && b.length === 8 ? b.readDoubleBE(0) : 0;
+  }
+
+  /** records reaped since start */
+  get reapedCount(): number {
+    return this.reaped;
+  }
+
+  /**
+   * Tombstone GC: drops the key's record if it still equals `expected` (false when a write came
+   * in meanwhile). Forgetting a record forgets the counters `self` gave it, so the dot floor rises
+   * above them first, in the same atomic batch: a later write coordinated here can never repeat a
+   * dot that a stale copy elsewhere may still carry.
+   */
+  async reap(slot: number, key: Buffer, expected: VRecord, self: NodeId): Promise<boolean> {
+    const release = this.locks.tryAcquire([key], true) ?? (await this.locks.acquire([key], true));
+    let durable: Promise<void>;
+    try {
+      const cur = await this.load(slot, key);
+      if (!recordsEqual(cur.record, expected)) return false;
+      this.dotFloor = Math.max(this.dotFloor, vvGet(cur.record.vv, self));
+      const floor = Buffer.allocUnsafe(8);
+      floor.writeDoubleBE(this.dotFloor, 0);
+      this.writes++;
+      this.cache.delete(key.toString('latin1'));
+      durable = this.store.write([{ type: 'put', key: DOT_FLOOR_KEY, value: floor }, { type: 'del', key: dataKey(slot, key) }]);
+      const listener = this.onChange;
+      if (listener !== null) durable = durable.then(() => listener(slot, key, cur.record, null, null, cur.bytes));
+      this.reaped++;
+    } finally {
+      release();
+    }
+    await durable;
+    return true;
   }
 
   /** a record from another replica (replication, read repair, handoff, anti-entropy) */

@@ -51,6 +51,8 @@ export enum MessageType {
   AE_KEYS = 115,
   /** records of differing keys: the receiver merges them and answers with its own */
   AE_SYNC = 116,
+  /** tombstone GC: a node's record of each key and whether it keeps a hint for it */
+  GC_CHECK = 117,
 }
 
 /** Types the transport answers itself. */

@@ -92,8 +92,11 @@ export function applyWrite(
   ctx: VersionVector,
   node: NodeId,
   v: NewVersion,
+  /** the highest counter `node` ever gave a record it has since reaped (tombstone GC): a new dot
+   *  must lie above it, or it could repeat one a stale copy elsewhere still carries */
+  floor = 0,
 ): VRecord {
-  const counter = Math.max(vvGet(local.vv, node), vvGet(ctx, node)) + 1;
+  const counter = Math.max(vvGet(local.vv, node), vvGet(ctx, node), floor) + 1;
   const kept: Sibling[] = [];
   const replaced: Sibling[] = [];
   for (const s of canonicalSiblings(local.siblings)) (coversDot(ctx, s.dot) ? replaced : kept).push(s);

@@ -29,6 +29,8 @@ export interface SimClusterOptions {
   readonly vnodesPerWeight?: number;
   /** default true */
   readonly hintedHandoff?: boolean;
+  /** ms a dead record is kept before tombstone GC may reap it; default 1 hour */
+  readonly tombstoneGraceMs?: number;
 }
 
 /** what run() throws when a promise does not settle within its cap of simulated time */
@@ -83,6 +85,7 @@ export class SimCluster {
         vnodesPerWeight: opts.vnodesPerWeight ?? 16,
         gossipIntervalMs: opts.gossipIntervalMs ?? 100,
         hintedHandoff: opts.hintedHandoff ?? true,
+        tombstoneGraceMs: opts.tombstoneGraceMs,
       });
       const store = new MemoryStore({ tick: 'microtask' });
       await store.open();
@@ -196,6 +199,16 @@ export class SimCluster {
   /** every message to or from node i is lost until heal() */
   isolate(i: number): void {
     this.network.isolate(this.address(i));
+  }
+
+  /** one tombstone-GC pass over every slot on each running node; the records reaped in all */
+  async sweepAll(): Promise<number> {
+    let reaped = 0;
+    for (let i = 0; i < this.ids.length; i++) {
+      if (this.isCrashed(i)) continue;
+      for (let n = 0; n < 16; n++) reaped += await this.run(this.member(i).gc.runSweep());
+    }
+    return reaped;
   }
 
   /** like SIGSTOP: node i's traffic, both ways, is held until resume(i) */

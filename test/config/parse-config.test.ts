@@ -76,6 +76,7 @@ describe('config/parseConfig', () => {
       ['fsync', ['Always'], 'fsync', 'always', 'sometimes'],
       ['latency-target-ms', ['0.5'], 'latencyTargetMs', 0.5, '-3'],
       ['background-controller', ['no'], 'backgroundController', false, 'off'],
+      ['tombstone-grace', ['0'], 'tombstoneGrace', 0, '-1'],
       ['cluster-secret', ['s3cret with spaces'], 'clusterSecret', 's3cret with spaces', null],
       ['requirepass', ['pw'], 'requirepass', 'pw', null],
       ['loglevel', ['warning'], 'loglevel', 'warning', 'loud'],

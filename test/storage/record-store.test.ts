@@ -18,6 +18,24 @@ describe('RecordStore', () => {
     return { store, records: new RecordStore(store, cacheBytes) };
   }
 
+  it('reaps a record only while it is the one expected, and new dots start above the reaped counters, also after a restart', async () => {
+    const { store, records } = await open();
+    const k = Buffer.from('dead');
+    for (let i = 0; i < 5; i++) await records.coordinate(1, k, 'n1', null, v(`v${i}`, i + 1));
+    const dead = await records.coordinate(1, k, 'n1', null, { payload: { kind: 'tombstone' }, ts: 9, expireAt: null });
+    const other = await records.coordinate(1, Buffer.from('other'), 'n1', null, v('x'));
+    expect(await records.reap(1, k, other, 'n1'), 'reaped although the record differs').to.equal(false);
+    expect(await records.reap(1, k, dead, 'n1')).to.equal(true);
+    expect((await records.get(1, k)).siblings).to.deep.equal([]);
+    const again = await records.coordinate(1, k, 'n1', null, v('again'));
+    expect(again.siblings[0]!.dot.counter).to.equal(dead.vv.get('n1')! + 1);
+    // a new RecordStore on the same store (a restart) keeps the floor
+    const restarted = new RecordStore(store);
+    await restarted.loadDotFloor();
+    const fresh = await restarted.coordinate(1, Buffer.from('never-written'), 'n1', null, v('y'));
+    expect(fresh.siblings[0]!.dot.counter).to.equal(dead.vv.get('n1')! + 1);
+  });
+
   it('serves a hot key from the cache without reading the store, and keeps it coherent on writes', async () => {
     const { records } = await open();
     const k = Buffer.from('k');
