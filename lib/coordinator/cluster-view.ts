@@ -15,4 +15,6 @@ export interface ClusterView {
   /** members on the ring, up or not */
   memberCount(): number;
   memberIds(): NodeId[];
+  /** this node has heard of `id` (on the ring or not: joining, left, removed) */
+  knows(id: NodeId): boolean;
 }

@@ -36,6 +36,8 @@ export interface CoordinatorOptions {
 /** where a write that a target missed should go later (hinted handoff) */
 export interface HintSink {
   add(target: NodeId, slot: number, key: Buffer): void;
+  /** add(), resolving once the hint is kept (never rejects): a fallback keeps it before its copy */
+  persisted(target: NodeId, slot: number, key: Buffer): Promise<void>;
 }
 
 export interface CoordinatorStats {
@@ -105,12 +107,18 @@ export class Coordinator implements Keyspace {
       targets = this.targets(slot, n);
     }
     targets = this.withSuspects(targets, slot, n, w);
-    const { record: rec, durable } = await this.records.coordinateStarted(slot, key, self, ctx, v);
-    if (targets.length < n || targets.some((t) => t.fallbackFor !== undefined)) {
-      // hints this coordinator keeps itself: for the primary it stands in for, and for primaries
-      // nobody stands in for (those that fail during the fan-out are hinted below)
-      for (const id of coordinatorHints(targets, preferenceList(this.view.ring(), slot, n), self)) this.hints?.add(id, slot, key);
+    const outsider = !targets.some((t) => t.id === self);
+    if (this.hints !== null && (outsider || targets.length < n || targets.some((t) => t.fallbackFor !== undefined))) {
+      // hints this coordinator keeps itself, before its copy: for the primary it stands in for,
+      // and for primaries nobody stands in for (those that fail during the fan-out are hinted
+      // below). A node asked to coordinate a key it does not hold (a forwarder saw it as a
+      // fallback) keeps a copy no replica exchange reaches: it hints every primary.
+      const primaries = preferenceList(this.view.ring(), slot, n);
+      const hinted = outsider ? primaries : coordinatorHints(targets, primaries, self);
+      const hints = this.hints;
+      await Promise.all(hinted.map((id) => hints.persisted(id, slot, key)));
     }
+    const { record: rec, durable } = await this.records.coordinateStarted(slot, key, self, ctx, v);
     if (targets.length === 1 && targets[0].id === self) {
       await durable; // alone: no fan-out to set up
       return rec;

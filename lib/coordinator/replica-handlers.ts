@@ -32,9 +32,10 @@ export function registerReplicaHandlers(
     const rec = decodeRecord(buf(m, 'r'));
     const hintFor = optStr(m, 'h');
     const slot = keySlot(key);
+    // a fallback keeps the write with the name of the node it stands in for: the hint first, so
+    // no crash leaves it a copy that nothing will ever hand over
+    if (hintFor !== null) await hints?.persisted(hintFor, slot, key);
     await records.merge(slot, key, rec);
-    // a fallback keeps the write with the name of the node it stands in for
-    if (hintFor !== null) hints?.add(hintFor, slot, key);
     return pack({});
   });
 

@@ -149,6 +149,9 @@ export class HintDelivery {
     let acked = false;
     try {
       const dests = this.destinations(h);
+      // none: this node has not yet heard of the target or of the key's owners (just restarted):
+      // a delivery to nobody must not count as acknowledged
+      if (dests.length === 0) return 'kept';
       const toTarget = dests.length === 1 && dests[0] === h.target;
       if (dests.some((id) => !this.view.isUp(id))) return toTarget ? 'target-failed' : 'kept';
       const body = pack({ k: h.key, r: encodeRecord(await this.records.get(h.slot, h.key)) });
@@ -162,12 +165,17 @@ export class HintDelivery {
     return acked ? 'delivered' : 'kept';
   }
 
-  /** the target while it is a preference-list node for the key, else the current list */
+  /**
+   * The target while it is a preference-list node for the key; else, once this node knows the
+   * target (it left, or the ring moved on), the key's current list. Nobody while the target is
+   * unknown here (a node that restarted and has not heard from the cluster yet).
+   */
   private destinations(h: Hint): NodeId[] {
     const ring = this.view.ring();
     const n = Math.max(1, Math.min(this.opts.replicas, ring.members.length));
     const pref = preferenceList(ring, h.slot, n);
     if (pref.includes(h.target)) return [h.target];
+    if (!this.view.knows(h.target)) return [];
     return pref.filter((id) => id !== this.view.self);
   }
 

@@ -47,7 +47,7 @@ export class HintStore implements HintSink {
   private dropped = 0;
   private ready: Promise<void> | null = null;
   /** store keys (latin1) of hints being added, so one hint is looked up once at a time */
-  private readonly adding = new Set<string>();
+  private readonly adding = new Map<string, Promise<void>>();
   /** store keys (latin1) of hints being delivered → re-hinted meanwhile (keep it afterwards) */
   private readonly claimed = new Map<string, { dirty: boolean }>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -74,27 +74,38 @@ export class HintStore implements HintSink {
 
   /** remember that `target` missed the write of (slot, key); never throws, never waits */
   add(target: NodeId, slot: number, key: Buffer): void {
-    if (target === this.self) return;
+    void this.persisted(target, slot, key);
+  }
+
+  /**
+   * add(), resolving once the hint is in the store (or dropped; never rejects). A fallback keeps
+   * the hint BEFORE it writes the copy it holds for `target`: a crash between the two then leaves
+   * a hint whose delivery sends what the node has, never a copy that no hint will ever move.
+   */
+  persisted(target: NodeId, slot: number, key: Buffer): Promise<void> {
+    if (target === this.self) return Promise.resolve();
     let storeKey: Buffer;
     try {
       storeKey = hintKey(target, slot, key);
     } catch (err) {
       this.drop(target, (err as Error).message);
-      return;
+      return Promise.resolve();
     }
     const name = storeKey.toString('latin1');
     const claim = this.claimed.get(name);
     if (claim !== undefined) {
       claim.dirty = true; // the delivery under way may have read the record before this write
-      return;
+      return Promise.resolve(); // and the hint is in the store until it completes
     }
-    if (this.adding.has(name)) return;
-    this.adding.add(name);
-    const p = this.persist(target, storeKey).finally(() => {
+    const adding = this.adding.get(name);
+    if (adding !== undefined) return adding;
+    const p: Promise<void> = this.persist(target, storeKey).finally(() => {
       this.adding.delete(name);
       this.inFlight.delete(p);
     });
+    this.adding.set(name, p);
     this.inFlight.add(p);
+    return p;
   }
 
   /** resolves once every add() issued so far is in the store (or dropped) */
@@ -114,7 +125,7 @@ export class HintStore implements HintSink {
   /** some target has a hint for (slot, key), or one is being added or delivered (tombstone GC) */
   async pendingFor(slot: number, key: Buffer): Promise<boolean> {
     await this.load();
-    for (const name of [...this.adding, ...this.claimed.keys()]) {
+    for (const name of [...this.adding.keys(), ...this.claimed.keys()]) {
       const h = parseHintKey(Buffer.from(name, 'latin1'));
       if (h.slot === slot && h.key.equals(key)) return true;
     }

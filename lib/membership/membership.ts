@@ -82,6 +82,10 @@ export class Membership implements ClusterView {
     return this.view.get(id);
   }
 
+  knows(id: NodeId): boolean {
+    return this.view.has(id);
+  }
+
   ring(): Ring {
     return this.currentRing;
   }

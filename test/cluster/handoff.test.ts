@@ -89,6 +89,32 @@ describe('cluster: hinted handoff (Dynamo §4.6)', function () {
     }
   });
 
+  // fault suite, 5 nodes, seed 1023: a fallback restarted and, before it heard from anyone, found
+  // the key's owners "gone" from its ring of one, delivered to nobody and deleted its hints
+  it('a fallback restarted alone keeps its hints until it has heard of the target, then delivers them', async () => {
+    for (const seed of SEEDS) {
+      const c = await SimCluster.start({ nodes: 5, seed });
+      await c.settle();
+      const t = 4;
+      const { k, via } = keyWith(c, c.ids[t]!, 'alone');
+      await isolateAndNotice(c, t);
+      await c.run(c.kv(via).write(k, null, bytes(c, 'kept')));
+      await c.pass(500);
+      const [f] = holders(c, c.ids[t]!);
+      expect(f, `seed ${seed}: a hint holder`).to.not.equal(undefined);
+      c.crash(f!);
+      await c.restart(f!);
+      c.isolate(f!); // it hears from nobody: its ring is itself alone
+      await c.pass(5_000); // several delivery rounds
+      expect(c.member(f!).hints!.count(c.ids[t]!), `seed ${seed}: hint kept while alone`).to.equal(1);
+      c.heal();
+      await c.pass(8_000);
+      expect(values((await c.replicas(k))[t]!), `seed ${seed}`).to.deep.equal(['kept']);
+      expect(c.member(f!).hints!.count(c.ids[t]!), `seed ${seed}: delivered`).to.equal(0);
+      await c.stop();
+    }
+  });
+
   it('a hint is deleted only after the target acknowledged', async () => {
     for (const seed of SEEDS) {
       const c = await SimCluster.start({ nodes: 5, seed });
