@@ -166,7 +166,7 @@ export class AntiEntropy {
     });
   }
 
-  private pace(keys: number): Promise<boolean> {
+  private pace(keys: number): Promise<number> {
     return drawBudget(this.opts.pacer, this.clock, keys, () => this.stopped, this.opts.pauseMs);
   }
 }

@@ -46,7 +46,8 @@ export interface ExchangeResult {
 }
 
 /** asks the peer; resolves false when the session should stop (driver stopped) */
-export type Pace = (keys: number) => Promise<boolean>;
+/** leave to sync up to `keys` keys now: how many (0: stop) */
+export type Pace = (keys: number) => Promise<number>;
 
 type Ask = (type: MessageType, body: object) => Promise<Record<string, unknown>>;
 
@@ -83,9 +84,11 @@ export async function runExchange(
   }
   let pushed = 0;
   let pulled = 0;
-  for (let i = 0; i < keys.length; i += limits.batchKeys) {
-    const batch = keys.slice(i, i + limits.batchKeys);
-    if (!(await pace(batch.length))) break;
+  for (let i = 0; i < keys.length; ) {
+    const granted = await pace(Math.min(limits.batchKeys, keys.length - i));
+    if (granted <= 0) break;
+    const batch = keys.slice(i, i + granted);
+    i += batch.length;
     const r = await syncBatch(ask, records, batch);
     pushed += r.pushed;
     pulled += r.pulled;

@@ -119,8 +119,19 @@ export class TombstoneGc {
     return reaped;
   }
 
-  private async checkAndReap(batch: readonly SlotKeyRecord[]): Promise<number> {
-    if (!(await this.pace(batch.length))) return 0;
+  /** the batch in pieces as the budget grants them */
+  private async checkAndReap(all: readonly SlotKeyRecord[]): Promise<number> {
+    let reaped = 0;
+    for (let i = 0; i < all.length; ) {
+      const granted = await this.pace(all.length - i);
+      if (granted <= 0) break;
+      reaped += await this.checkPiece(all.slice(i, i + granted));
+      i += granted;
+    }
+    return reaped;
+  }
+
+  private async checkPiece(batch: readonly SlotKeyRecord[]): Promise<number> {
     const peers = this.view.memberIds().filter((id) => id !== this.view.self);
     let answers: Array<{ records: VRecord[]; hinted: boolean[] }>;
     try {
@@ -183,7 +194,7 @@ export class TombstoneGc {
     });
   }
 
-  private pace(keys: number): Promise<boolean> {
+  private pace(keys: number): Promise<number> {
     return drawBudget(this.opts.pacer, this.clock, keys, () => this.stopped);
   }
 }
