@@ -101,7 +101,7 @@ export class ClusterMember {
       writeQuorum: opts.writeQuorum,
       requestTimeout: opts.requestTimeout,
       minClusterSize: new Set([...opts.seeds, opts.self.address]).size,
-      now: () => clock.now(),
+      clock,
     }, log.child({ module: 'coordinator' }), this.hints);
     registerReplicaHandlers(transport, this.records, this.coordinator, this.hints, () => clock.now());
     this.antiEntropy = new AntiEntropy(this.records, transport, this.membership, clock, {

@@ -21,6 +21,7 @@ import { QuorumError } from './quorum-tally';
 import { buf, pack, packVersion, unpackObject } from './messages';
 import { SLOTS } from '../storage/keys';
 import { coordinatorHints } from '../handoff/coordinator-hints';
+import type { Clock } from '../util/clock';
 
 export interface CoordinatorOptions {
   readonly replicas: number;
@@ -29,8 +30,8 @@ export interface CoordinatorOptions {
   readonly requestTimeout: number;
   /** distinct seed addresses and this node's own: the smallest the cluster can be */
   readonly minClusterSize?: number;
-  /** wall-clock ms (the node's clock): forwarded requests carry a deadline in it */
-  readonly now?: () => number;
+  /** the node's clock: forwarded requests carry a deadline in it, and a silent hop is PINGed on it */
+  readonly clock?: Clock;
 }
 
 /** where a write that a target missed should go later (hinted handoff) */
@@ -223,6 +224,33 @@ export class Coordinator implements Keyspace {
     return res;
   }
 
+  /**
+   * A forwarding hop: the coordinator may take a whole request-timeout for its own replicas, so
+   * the hop waits twice that; but a coordinator that has not answered after half a timeout is
+   * PINGed, and one that does not answer the PING within another half (a stopped process, a dead
+   * link) is given up on then: a silent node costs one request-timeout, not two.
+   */
+  private hop(id: NodeId, type: MessageType, body: Buffer, timeout: number): Promise<Buffer> {
+    const address = this.view.addressOf(id);
+    if (!address) return Promise.reject(Object.assign(new Error(`no address for ${id}`), { code: 'UNREACHABLE' }));
+    return new Promise<Buffer>((resolve, reject) => {
+      let settled = false;
+      const settle = (fn: () => void): void => {
+        if (settled) return;
+        settled = true;
+        cancel?.();
+        fn();
+      };
+      const cancel = this.opts.clock?.setTimer(Math.max(1, timeout / 2), () => {
+        this.transport.request(address, MessageType.PING, Buffer.alloc(0), Math.max(1, timeout / 2)).catch((err: unknown) => {
+          const code = (err as { code?: string }).code;
+          if (code === 'TIMEOUT') settle(() => reject(Object.assign(new Error(`${id} did not answer a PING while coordinating`), { code: 'TIMEOUT' })));
+        });
+      });
+      this.request(id, type, body, 2 * timeout).then((res) => settle(() => resolve(res)), (err: unknown) => settle(() => reject(err)));
+    });
+  }
+
   private failed(id: NodeId, err: unknown): void {
     const code = (err as { code?: string }).code;
     if (code === 'TIMEOUT' || code === 'UNREACHABLE' || code === 'CLOSED' || code === 'AUTH_FAILED') this.view.reportFailure(id);
@@ -252,9 +280,9 @@ export class Coordinator implements Keyspace {
    * A target that does not answer (a stopped process, a partition) is skipped for the next one, so
    * a write through a live node succeeds while the failure detector has not yet caught up. Each
    * hop carries a deadline: the target coordinates only if it takes the request up before the
-   * deadline, and the forwarder waits one request-timeout beyond it, so a stopped target that
-   * resumes later drops the old request instead of applying a write that was given up on and
-   * coordinated elsewhere. (A target that is only slow may still coordinate it just in time and
+   * deadline (half a request-timeout), and the forwarder gives up no sooner than a whole one, so a
+   * stopped target that resumes later drops the old request instead of applying a write that was
+   * given up on and coordinated elsewhere. (A target that is only slow may still coordinate it just in time and
    * its reply be lost: the value then exists as two versions, siblings with the same value, which
    * is Dynamo's outcome for a retried write too.) `once` (a counter increment, which must not
    * count twice): a hop that may have arrived is not retried elsewhere; the client is told the
@@ -273,13 +301,22 @@ export class Coordinator implements Keyspace {
         throw new QuorumError(`no coordinator for the key answered (${why || 'no targets'})`);
       }
       try {
-        const body = pack({ ...msg, d: this.opts.now ? this.opts.now() + timeout : null });
+        // the target must take the request up within half a timeout; the forwarder gives up no
+        // sooner than a whole one (hop): the other half absorbs clock differences between nodes
+        const body = pack({ ...msg, d: this.opts.clock ? this.opts.clock.now() + timeout / 2 : null });
         // the coordinator itself may wait a whole request-timeout for its replicas: give it that
         // and the hop, so a slow quorum comes back as its NOQUORUM, not as a dead coordinator
-        const res = unpackObject(await this.request(t.id, type, body, 2 * timeout));
+        const res = unpackObject(await this.hop(t.id, type, body, timeout));
         return decodeRecord(buf(res, 'r'));
       } catch (err) {
         const e = err as { code?: string; remoteCode?: string; message: string };
+        if (e.code === 'REMOTE_ERROR' && e.remoteCode === 'EXPIRED') {
+          // it arrived after its deadline and was not applied (a slow link, or clocks that differ
+          // by more than half a timeout): the next coordinator can take it safely
+          this.log.warn({ peer: t.id, err: e.message }, 'forwarded request expired on arrival; are the nodes\' clocks in sync?');
+          tried.set(t.id, 'EXPIRED');
+          continue;
+        }
         if (e.code === 'REMOTE_ERROR') {
           if (e.remoteCode === 'NOQUORUM' || /NOQUORUM/.test(e.message)) throw new QuorumError(e.message.replace(/^.*?NOQUORUM /, ''));
           throw err;

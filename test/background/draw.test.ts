@@ -24,7 +24,7 @@ describe('drawBudget (batching tasks on the shared budget)', () => {
     const loop = async (task: typeof batches, want: number, key: 'batches' | 'single') => {
       while (!stop) {
         got[key] += await drawBudget(task, clock, want, () => stop);
-        await new Promise((r) => clock.setTimer(5, r));
+        await new Promise<void>((r) => clock.setTimer(5, () => r()));
       }
     };
     const runs = [loop(batches, 64, 'batches'), loop(single, 1, 'single')];

@@ -36,6 +36,25 @@ describe('cluster: sloppy quorum (Dynamo §4.6)', function () {
     }
   });
 
+  it('a write forwarded to a coordinator that stopped (SIGSTOP-like) is taken by the next one after one request-timeout, not two', async () => {
+    for (let seed = 420; seed < 425; seed++) {
+      const c = await SimCluster.start({ nodes: 5, seed, replicas: 3, writeQuorum: 2, readQuorum: 2, requestTimeout: 200 });
+      await c.settle();
+      let k = key('stop-0');
+      for (let i = 1; c.preferenceList(k).includes('n0'); i++) k = key(`stop-${i}`);
+      const first = c.indexOf(c.preferenceList(k)[0]!);
+      c.pause(first); // nobody has noticed: n0 forwards to it first
+      const started = c.clock.now();
+      const rec = await c.run(c.kv(0).write(k, null, bytes(c, 'moved-on')));
+      const took = c.clock.now() - started;
+      expect(siblingOf(rec, 'moved-on').dot.node, `seed ${seed}: coordinated by the next node`).to.not.equal(c.ids[first]);
+      // half a timeout of silence, then a PING unanswered for another half
+      expect(took, `seed ${seed}: ms to move on`).to.be.within(200, 300);
+      c.resume(first);
+      await c.stop();
+    }
+  });
+
   it('writes taken by fallbacks during a partition reach the preference-list nodes after it heals (hinted handoff)', async () => {
     for (let seed = 400; seed < 410; seed++) {
       const { c, k, pref } = await minorityScenario(seed);
