@@ -7,7 +7,11 @@ import { DEFAULT_SET, parseArgs, USAGE, type BenchArgs } from './lib/args';
 import { Cleanup } from './lib/cleanup';
 import { BenchError } from './lib/errors';
 import { writeLatencyChart } from './lib/results-chart';
-import { appendRecord, writeLatest, type RunRecord } from './lib/run-record';
+import { appendRecord, renderLatest, writeLatest, type RunRecord } from './lib/run-record';
+import { runCatchup } from './lib/catchup';
+import { renderCatchup } from './lib/catchup-report';
+import { runFailover } from './lib/failover';
+import { renderFailover } from './lib/failover-report';
 import { runScale } from './lib/scale';
 import { renderScale } from './lib/scale-report';
 import { runScenario, type Output } from './lib/scenario-runner';
@@ -64,6 +68,10 @@ async function main(argv: readonly string[]): Promise<number> {
       await scale(found, args, root, cleanup, results);
       return 0;
     }
+    if (found?.phased === true) {
+      await phased(found, args, root, cleanup, results);
+      return 0;
+    }
     const started = Date.now();
     const records: RunRecord[] = [];
     const failed: string[] = [];
@@ -89,6 +97,11 @@ async function main(argv: readonly string[]): Promise<number> {
       out(`${record.durationSec} s, ${record.rounds} round(s), load average ${record.loadAverage.start} → ${record.loadAverage.end}; ` +
         'figures are medians over the rounds, ± is the spread of ops/s');
       if (args.save) out(`appended ${appendRecord(results, record)}`);
+      if (args.save && scenario.markdown === true) {
+        const markdown = join(results, `${scenario.name}.md`);
+        writeFileSync(markdown, renderLatest(record));
+        out(`wrote ${markdown}`);
+      }
     }
     out(`\n${scenarios.length} scenario(s) in ${Math.round((Date.now() - started) / 1000)} s`);
     if (args.save) {
@@ -114,6 +127,21 @@ async function scale(scenario: Scenario, args: BenchArgs, root: string, cleanup:
   out(report.split('\n## Servers')[0]);
   if (args.save) {
     const markdown = join(results, 'scale.md');
+    writeFileSync(markdown, report);
+    out(`appended ${appendRecord(results, record)}; wrote ${markdown}`);
+  }
+}
+
+/** failover and catchup: their own phases, record and report (bench/lib/<name>.ts). */
+async function phased(scenario: Scenario, args: BenchArgs, root: string, cleanup: Cleanup, results: string): Promise<void> {
+  out(`=== scenario ${scenario.name}: ${scenario.description}${args.quick ? ' [quick: shorter phases]' : ''}`);
+  const { record, report } = scenario.name === 'failover'
+    ? await runFailover(args, root, cleanup, out).then((r) => ({ record: r, report: renderFailover(r) }))
+    : await runCatchup(args, root, cleanup, out).then((r) => ({ record: r, report: renderCatchup(r) }));
+  out('');
+  out(report.split('\n## Commands')[0]);
+  if (args.save) {
+    const markdown = join(results, `${scenario.name}.md`);
     writeFileSync(markdown, report);
     out(`appended ${appendRecord(results, record)}; wrote ${markdown}`);
   }

@@ -20,7 +20,7 @@ export interface BenchArgs {
 }
 
 export const USAGE = `usage: npm run bench -- [options]
-  --scenario NAME        one scenario (default: every scenario but 'scale'; --list shows all)
+  --scenario NAME        one scenario (default: the default set; --list shows all and marks it)
   --quick                small N and one round: a smoke check
   --port-base PORT       first port to try for the servers (default 7100)
   --rounds K             rounds per step (each round runs every target once, order alternating)

@@ -29,6 +29,14 @@ export function renderScale(r: ScaleRecord): string {
     '',
     `ops/s at ${r.large.keys.toLocaleString('en-US')} keys / at ${r.small.keys.toLocaleString('en-US')} keys: **${ratio.toFixed(2)}x** (goal: at least 0.80x).`,
     '',
+    'Before each measurement the bench waits until every node is idle (under 10% of a core over 2 s:',
+    'LevelDB has compacted what was loaded): ' +
+      [r.small, r.large].map((p) => `${p.settleSeconds ?? '?'} s at ${p.keys.toLocaleString('en-US')} keys`).join(', ') + '.',
+    '',
+    'An anti-entropy exchange between replicas already in sync (node 1, after each measurement; ' +
+      'INFO antientropy_last_round_ms, differing slots): ' +
+      [r.small, r.large].map((p) => p.antiEntropy ? `${p.antiEntropy.ms} ms, ${p.antiEntropy.slots} slots at ${p.keys.toLocaleString('en-US')} keys` : `not measured at ${p.keys.toLocaleString('en-US')} keys`).join('; ') + '.',
+    '',
     'Per node, after each measurement (RSS and heap from INFO memory: used_memory_rss, used_memory;',
     'disk: `du -sb` of the node\'s data directory; disk/key: that over the cluster\'s key count, so each',
     'node\'s figure includes its replica of every key it holds):',

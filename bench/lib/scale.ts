@@ -4,7 +4,7 @@
 // so RSS should not grow with the key count; this records whether it does.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BenchArgs } from './args';
@@ -26,12 +26,23 @@ export interface NodeSnapshot {
 
 export interface ScalePoint {
   keys: number;
+  /** seconds waited after loading until the nodes were idle (LevelDB compactions done) */
+  settleSeconds: number;
+  /** node 1's anti-entropy exchanges, with replicas in sync, after the measurement */
+  antiEntropy: AntiEntropyRound;
   /** the mix's ops/s (reads + updates) and latency percentiles in ms */
   opsPerSec: number;
   p50Ms: number;
   p99Ms: number;
   p999Ms: number;
   nodes: NodeSnapshot[];
+}
+
+export interface AntiEntropyRound {
+  /** duration of the exchange (INFO antientropy_last_round_ms) */
+  ms: number;
+  /** slots found differing (0: in sync, only roots compared) */
+  slots: number;
 }
 
 export interface ScaleRecord {
@@ -70,7 +81,7 @@ export async function runScale(scenario: Scenario, args: BenchArgs, root: string
 
   await runWorkload(preloadSpec(target.livePorts, SMALL, VALUE), timeout, cleanup);
   out(`[2/5] ${SMALL.toLocaleString('en-US')} keys loaded; measuring the mix on them`);
-  const small = await measure(target, SMALL, args.quick, timeout, cleanup);
+  const small = await measure(target, SMALL, args.quick, timeout, cleanup, await settle(target));
   out(`      ${Math.round(small.opsPerSec).toLocaleString('en-US')} ops/s, RSS ${mib(small.nodes.map((n) => n.rssBytes))} MiB`);
 
   const t0 = Date.now();
@@ -79,7 +90,7 @@ export async function runScale(scenario: Scenario, args: BenchArgs, root: string
   out(`[3/5] ${large.toLocaleString('en-US')} keys in all; loading took ${loadSeconds.toFixed(1)} s ` +
     `(${Math.round((large - SMALL) / loadSeconds).toLocaleString('en-US')} SET/s, ${loaded.errors} errors)`);
   out('[4/5] measuring the mix on the large key space');
-  const big = await measure(target, large, args.quick, timeout, cleanup);
+  const big = await measure(target, large, args.quick, timeout, cleanup, await settle(target));
   out(`      ${Math.round(big.opsPerSec).toLocaleString('en-US')} ops/s, RSS ${mib(big.nodes.map((n) => n.rssBytes))} MiB`);
   out('[5/5] done');
   return {
@@ -106,12 +117,45 @@ function describe(spec: WorkloadSpec): string {
     `${100 - spec.readFraction * 100}% SET of ${spec.valueSize}-byte values, keys ${spec.distribution}, ${spec.durationMs / 1000} s after ${spec.warmupMs / 1000} s warm-up`;
 }
 
-async function measure(target: RunningTarget, keys: number, quick: boolean, timeout: number, cleanup: Cleanup): Promise<ScalePoint> {
+/**
+ * Waits until the nodes are idle after a load (LevelDB compacts what was loaded in background
+ * threads for a while): every node under 10% of a core over a 2 s sample, at most 180 s. So both
+ * key spaces are measured in the steady state, not one of them while the store still compacts.
+ */
+async function settle(target: RunningTarget): Promise<number> {
+  const started = Date.now();
+  const ticks = (pid: number | undefined): number => {
+    if (pid === undefined) return 0;
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').slice(-400).split(') ').at(-1)!.split(' ');
+    return Number(f[11]) + Number(f[12]); // utime + stime, after the command name
+  };
+  const hz = 100;
+  while (Date.now() - started < 180_000) {
+    const before = target.servers.map((s) => ticks(s.pid));
+    await new Promise((r) => setTimeout(r, 2000));
+    const busiest = Math.max(...target.servers.map((s, i) => (ticks(s.pid) - before[i]!) / hz / 2));
+    if (busiest < 0.1) break;
+  }
+  return Math.round((Date.now() - started) / 100) / 10;
+}
+
+/** waits for two more anti-entropy exchanges of node 1 and reports the last */
+async function antiEntropyRound(port: number): Promise<AntiEntropyRound> {
+  const field = async (name: string): Promise<number> =>
+    Number(new RegExp(`^${name}:(\\d+)`, 'm').exec((await probe(port, ['INFO', 'antientropy'], 5000)).text)?.[1] ?? NaN);
+  const first = await field('antientropy_rounds');
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && !((await field('antientropy_rounds')) >= first + 2)) await new Promise((r) => setTimeout(r, 500));
+  return { ms: await field('antientropy_last_round_ms'), slots: await field('antientropy_last_round_slots') };
+}
+
+async function measure(target: RunningTarget, keys: number, quick: boolean, timeout: number, cleanup: Cleanup, settleSeconds: number): Promise<ScalePoint> {
   const r = await runWorkload(mixSpec(target.livePorts, keys, quick), timeout, cleanup);
   const both = [r.read, r.update];
   const weighted = (f: 'p50Ms' | 'p99Ms' | 'p999Ms'): number => Math.max(...both.map((o) => o[f]));
+  const antiEntropy = await antiEntropyRound(target.servers[0]!.port);
   return {
-    keys, opsPerSec: r.read.opsPerSec + r.update.opsPerSec,
+    keys, settleSeconds, antiEntropy, opsPerSec: r.read.opsPerSec + r.update.opsPerSec,
     p50Ms: weighted('p50Ms'), p99Ms: weighted('p99Ms'), p999Ms: weighted('p999Ms'),
     nodes: await Promise.all(target.servers.map(async (s) => snapshot(s.name, s.port, dirOf(target, s.name)))),
   };

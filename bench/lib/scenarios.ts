@@ -45,6 +45,11 @@ export interface Scenario {
   preload?: number;
   /** false: only with --scenario NAME, not in the default set of `npm run bench` */
   inDefault?: boolean;
+  /** also write bench/results/<name>.md (the latest.md section of this scenario alone) */
+  markdown?: boolean;
+  /** runs its own phases (bench/lib/<name>.ts) instead of redis-benchmark steps; `targets` and
+   *  `steps` are then empty */
+  phased?: boolean;
 }
 
 const SET_GET = ['set', 'get'];
@@ -84,6 +89,14 @@ const oneNodeDown = async (port: number): Promise<boolean> =>
 
 /** A target is ready for the durable scenario once INFO says its fsync mode is `always`. */
 const fsyncAlways = async (port: number): Promise<boolean> => /fsync:always\b/.test((await probe(port, ['INFO', 'persistence'], 1000)).text);
+
+/** The 3-node cluster with every node's `fsync` set to `mode` (checked in INFO before the run). */
+const cluster3Fsync = (mode: string): TargetSpec => ({
+  name: `quorumkv-3-${mode}`,
+  nodes: QUORUMKV_3.nodes.map((n) => ({ ...n, directives: (ctx): Directives => ({ ...n.directives?.(ctx), fsync: mode }) })),
+  ready: async (port) => (await QUORUMKV_3.ready?.(port)) === true &&
+    new RegExp(`fsync:${mode}\\b`).test((await probe(port, ['INFO', 'persistence'], 1000)).text),
+});
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -129,6 +142,41 @@ export const SCENARIOS: readonly Scenario[] = [
     rounds: 2,
     quickRounds: 1,
     preload: MIX_KEYS,
+  },
+  {
+    name: 'durability',
+    description: 'each durability mode: redis appendonly + appendfsync always vs 3-node quorumkv clusters (N=3 R=2 W=2) with fsync everysec, coordinator and always',
+    targets: [
+      { ...REDIS, name: 'redis-aof-always', nodes: [{ kind: 'redis', directives: () => ({ appendonly: 'yes', appendfsync: 'always' }) }] },
+      cluster3Fsync('everysec'),
+      cluster3Fsync('coordinator'),
+      cluster3Fsync('always'),
+    ],
+    steps: [C1, C16],
+    rounds: 2,
+    quickRounds: 1,
+    inDefault: false,
+    markdown: true,
+  },
+  {
+    name: 'failover',
+    description: '5-node cluster (N=3 R=2 W=2) under a steady 2,000 SET/s: node 5 paused (SIGSTOP) until ~10,000 hints pile up, then resumed; route-around time and p99.9 during the hint drain vs quiet (bench/lib/failover.ts)',
+    targets: [],
+    steps: [],
+    rounds: 1,
+    quickRounds: 1,
+    inDefault: false,
+    phased: true,
+  },
+  {
+    name: 'catchup',
+    description: '3-node cluster, hinted-handoff no: node 3 misses 50,000 keys and catches up by anti-entropy under a steady 2,000 SET/s, background controller on and off; p99.9 during catch-up vs in sync (bench/lib/catchup.ts)',
+    targets: [],
+    steps: [],
+    rounds: 1,
+    quickRounds: 1,
+    inDefault: false,
+    phased: true,
   },
   {
     name: 'scale',

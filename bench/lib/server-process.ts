@@ -35,6 +35,11 @@ export class ServerProcess {
     });
   }
 
+  /** the process id, while it runs */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Spawns the server with stdout and stderr going to `logPath`; registers it with `cleanup`. */
   static spawn(name: string, port: number, command: LaunchCommand, logPath: string, cwd: string, cleanup: Cleanup): ServerProcess {
     const log = openSync(logPath, 'a');
