@@ -27,6 +27,7 @@ import { encodeRecord } from '../versioning';
 import type { NodeId } from '../versioning/types';
 import type { Hint, HintStore } from './hint-store';
 import type { HandoffPacer } from './pacer';
+import { runWorkers } from '../util/worker-pool';
 
 export interface HintDeliveryOptions {
   /** N: a key's preference list is its first N nodes (capped at the ring size) */
@@ -124,22 +125,15 @@ export class HintDelivery {
       const page = await this.hints.page(target, after, this.pageSize);
       if (page.length === 0) break;
       after = page[page.length - 1]!.storeKey;
-      let next = 0;
-      let failed = false;
-      const worker = async (): Promise<void> => {
-        while (this.running && !failed && next < page.length) {
-          await this.paced();
-          if (!this.running || failed) return;
-          const h = page[next++]!;
-          sent++;
-          const outcome = await this.deliverOne(h);
-          if (outcome === 'delivered') delivered++;
-          else kept++;
-          if (outcome === 'target-failed') failed = true;
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(this.inFlight, page.length) }, worker));
-      if (failed) break;
+      // a target that failed (or a stop) ends the round for this target
+      const run = await runWorkers(page, this.inFlight, () => this.paced(), async (h) => {
+        sent++;
+        const outcome = await this.deliverOne(h);
+        if (outcome === 'delivered') delivered++;
+        else kept++;
+        return outcome !== 'target-failed';
+      });
+      if (run.stopped) break;
     }
     if (sent > 0) this.log.info({ target, sent, delivered, kept, left: this.hints.count(target) }, 'handoff to target');
   }
@@ -211,10 +205,12 @@ export class HintDelivery {
     this.log.debug({ peer: id, err: (err as Error).message }, 'handoff request failed');
   }
 
-  /** waits (on the clock) until the pacer allows one more record, then spends it */
-  private async paced(): Promise<void> {
+  /** waits (on the clock) until the pacer allows one more record, then spends it; false once stopped */
+  private async paced(): Promise<boolean> {
     while (this.running && this.pacer.budget(this.clock.now()) < 1) await this.pause();
+    if (!this.running) return false;
     this.pacer.spend(1, this.clock.now());
+    return true;
   }
 
   private pause(): Promise<void> {
