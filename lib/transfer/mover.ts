@@ -1,11 +1,12 @@
 /**
  * Moves records between two nodes for ownership transfer, page by page and paced: `pull` asks a
  * peer for its records of some spans and merges them here; `push` sends this node's records of
- * some spans to a peer and waits for its acknowledgement. Each page waits for the pacer (one
- * token per record), so a transfer never takes more than its share of the node.
+ * some spans to a peer and waits for its acknowledgement. Each page holds as many records as the
+ * pacer has granted (one token per record), so a transfer never takes more than its share.
  */
 import type { Logger } from 'pino';
 import type { HandoffPacer } from '../handoff/pacer';
+import { drawBudget } from '../background/draw';
 import type { RecordStore } from '../storage/record-store';
 import type { Transport } from '../transport';
 import { MessageType } from '../transport/message-type';
@@ -59,7 +60,8 @@ export class RecordMover {
     let count = 0;
     for (;;) {
       this.checkRunning();
-      const req: PullRequest = { spans: [...spans], cursor, limit: this.opts.pageSize };
+      const limit = await this.granted();
+      const req: PullRequest = { spans: [...spans], cursor, limit };
       const reply = decodePullReply(await this.transport.request(address, MessageType.TRANSFER_PULL, encodePullRequest(req), this.opts.requestTimeout), req);
       await Promise.all(reply.keys.map((k, i) => this.records.merge(keySlot(k), k, reply.records[i]!)));
       count += reply.keys.length;
@@ -67,7 +69,6 @@ export class RecordMover {
       if (reply.cursor === null) break;
       if (!cursorAfter(reply.cursor, cursor)) throw new TransferError('TRANSFER_BAD_PAGE', 'a pull cursor did not move forward');
       cursor = reply.cursor;
-      await this.paced(reply.keys.length);
     }
     this.log.debug({ from: address, spans: spans.length, records: count }, 'pulled');
     return count;
@@ -79,9 +80,8 @@ export class RecordMover {
     let count = 0;
     for (;;) {
       this.checkRunning();
-      const page = await readPage(this.records, { spans: [...spans], cursor, limit: this.opts.pageSize });
+      const page = await readPage(this.records, { spans: [...spans], cursor, limit: await this.granted() });
       if (page.keys.length > 0) {
-        await this.paced(page.keys.length);
         await this.transport.request(address, MessageType.TRANSFER_PUSH, encodePush(page.keys, page.stored), this.opts.requestTimeout);
         count += page.keys.length;
         this.counters.pushed += page.keys.length;
@@ -97,10 +97,14 @@ export class RecordMover {
     if (this.stopped) throw new TransferError('TRANSFER_STOPPED', 'the node is stopping');
   }
 
-  /** waits (on the clock) until the pacer has budget, then spends `records` */
-  private async paced(records: number): Promise<void> {
-    while (!this.stopped && this.pacer.budget(this.clock.now()) < 1) await this.sleep(this.opts.pauseMs);
-    this.pacer.spend(records, this.clock.now());
+  /**
+   * The records the next page may hold: what the budget has accrued, at most a page (so a page
+   * never runs the shared budget into debt that starves hint delivery); waits for at least one.
+   */
+  private async granted(): Promise<number> {
+    const n = await drawBudget(this.pacer, this.clock, this.opts.pageSize, () => this.stopped, this.opts.pauseMs);
+    this.checkRunning();
+    return n;
   }
 
   /** a cancellable wait on the clock (stop() ends it early) */

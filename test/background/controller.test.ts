@@ -15,7 +15,7 @@ describe('background controller: the driver', () => {
   it('decides every tick on the clock and stops cleanly', () => {
     const clock = new ManualClock(0);
     const lat = fixedLatency(50);
-    const c = new BackgroundController(clock, lat, { targetMs: 20, tickMs: 250, params: { initialRate: 400, cooldownMs: 0 } });
+    const c = new BackgroundController(clock, lat, { targetMs: 20, tickMs: 250, params: { initialRate: 400, minRate: 20, cooldownMs: 0 } });
     c.start();
     clock.advanceSync(250);
     expect(c.snapshot()).to.include({ rate: 200, downs: 1 });
