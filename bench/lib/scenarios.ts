@@ -82,6 +82,17 @@ const QUORUMKV_3: TargetSpec = {
   ready: async (port) => /cluster_known_nodes:3\b/.test((await probe(port, ['CLUSTER', 'INFO'], 1000)).text),
 };
 
+/** Five quorumkv nodes (N=3): a node holds 3 of 5 keys' replicas, so through one node the other
+ *  2 of 5 are forwarded one hop to a coordinator, and cluster routing saves that hop. */
+const QUORUMKV_5: TargetSpec = {
+  name: 'quorumkv-5',
+  nodes: [0, 1, 2, 3, 4].map(() => ({
+    kind: 'quorumkv' as const,
+    directives: (ctx): Directives => (ctx.index === 0 ? {} : { seeds: `127.0.0.1:${ctx.ports[0] + 10000}` }),
+  })),
+  ready: async (port) => /cluster_known_nodes:5\b/.test((await probe(port, ['CLUSTER', 'INFO'], 1000)).text),
+};
+
 /** After a node is stopped: the survivors' failure detectors hold it down (slots in pfail), so the
  *  benchmark measures the steady state with a node down, not the detection. */
 const oneNodeDown = async (port: number): Promise<boolean> =>
@@ -177,6 +188,15 @@ export const SCENARIOS: readonly Scenario[] = [
     quickRounds: 1,
     inDefault: false,
     phased: true,
+  },
+  {
+    name: 'routed5',
+    description: 'a 5-node quorumkv cluster (N=3 R=2 W=2): the load through node 1 (2 of 5 keys forwarded one hop) and redis-benchmark --cluster-routed to each key\'s coordinator',
+    targets: [REDIS, QUORUMKV_5, { ...QUORUMKV_5, name: 'quorumkv-5-routed', cluster: true }],
+    steps: [C1, C16],
+    rounds: 2,
+    quickRounds: 1,
+    inDefault: false,
   },
   {
     name: 'scale',

@@ -53,6 +53,8 @@ const NOT_DELIVERED = new Set(['UNREACHABLE', 'AUTH_FAILED', 'OVERLOADED']);
 
 export class Coordinator implements Keyspace {
   readonly stats: CoordinatorStats = { readRepairs: 0, forwarded: 0 };
+  /** per node, the forwarding hops waiting on it: given up at once when it is suspected */
+  private readonly hops = new Map<NodeId, Set<() => void>>();
 
   constructor(
     private readonly view: ClusterView,
@@ -228,19 +230,35 @@ export class Coordinator implements Keyspace {
    * A forwarding hop: the coordinator may take a whole request-timeout for its own replicas, so
    * the hop waits twice that; but a coordinator that has not answered after half a timeout is
    * PINGed, and one that does not answer the PING within another half (a stopped process, a dead
-   * link) is given up on then: a silent node costs one request-timeout, not two.
+   * link) is given up on then: a silent node costs one request-timeout, not two. Once any request
+   * to a node fails so that it is suspected, every hop still waiting on it is given up at once.
    */
   private hop(id: NodeId, type: MessageType, body: Buffer, timeout: number): Promise<Buffer> {
     const address = this.view.addressOf(id);
     if (!address) return Promise.reject(Object.assign(new Error(`no address for ${id}`), { code: 'UNREACHABLE' }));
     return new Promise<Buffer>((resolve, reject) => {
       let settled = false;
+      const waiting = this.hops.get(id) ?? new Set<() => void>();
+      this.hops.set(id, waiting);
       const settle = (fn: () => void): void => {
         if (settled) return;
         settled = true;
         cancel?.();
+        waiting.delete(suspected);
+        if (waiting.size === 0 && this.hops.get(id) === waiting) this.hops.delete(id);
         fn();
       };
+      // not before the hop's deadline (half a timeout after sending): until then the target could
+      // still take the request up, and the next coordinator would make the write a second version
+      const clock = this.opts.clock;
+      const sentAt = clock?.now() ?? 0;
+      const giveUp = (): void => settle(() => reject(Object.assign(new Error(`${id} was suspected while coordinating`), { code: 'SUSPECTED' })));
+      const suspected = (): void => {
+        const wait = clock === undefined ? 0 : sentAt + timeout / 2 + 1 - clock.now();
+        if (wait <= 0) giveUp();
+        else clock?.setTimer(wait, giveUp);
+      };
+      waiting.add(suspected);
       const cancel = this.opts.clock?.setTimer(Math.max(1, timeout / 2), () => {
         this.transport.request(address, MessageType.PING, Buffer.alloc(0), Math.max(1, timeout / 2)).catch((err: unknown) => {
           const code = (err as { code?: string }).code;
@@ -253,7 +271,10 @@ export class Coordinator implements Keyspace {
 
   private failed(id: NodeId, err: unknown): void {
     const code = (err as { code?: string }).code;
-    if (code === 'TIMEOUT' || code === 'UNREACHABLE' || code === 'CLOSED' || code === 'AUTH_FAILED') this.view.reportFailure(id);
+    if (code === 'TIMEOUT' || code === 'UNREACHABLE' || code === 'CLOSED' || code === 'AUTH_FAILED') {
+      this.view.reportFailure(id);
+      for (const giveUp of [...(this.hops.get(id) ?? [])]) giveUp();
+    }
     this.log.debug({ peer: id, err: (err as Error).message }, 'replica request failed');
   }
 

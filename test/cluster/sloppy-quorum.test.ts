@@ -55,6 +55,24 @@ describe('cluster: sloppy quorum (Dynamo §4.6)', function () {
     }
   });
 
+  it('once a stopped coordinator is found silent, every other write waiting on it moves on at once', async () => {
+    const c = await SimCluster.start({ nodes: 5, seed: 430, replicas: 3, writeQuorum: 2, readQuorum: 2, requestTimeout: 200 });
+    await c.settle();
+    let k = key('wait-0');
+    for (let i = 1; c.preferenceList(k).includes('n0'); i++) k = key(`wait-${i}`);
+    const first = c.indexOf(c.preferenceList(k)[0]!);
+    c.pause(first);
+    const t0 = c.clock.now();
+    const done: number[] = [];
+    const a = c.kv(0).write(k, null, bytes(c, 'a')).then(() => done.push(c.clock.now() - t0));
+    await c.pass(150); // b is sent 150 ms later: alone, it would wait until 350 ms
+    const b = c.kv(0).write(k, null, bytes(c, 'b')).then(() => done.push(c.clock.now() - t0));
+    await c.run(Promise.all([a, b]));
+    expect(Math.max(...done), 'ms until both writes were taken elsewhere').to.be.below(300);
+    c.resume(first);
+    await c.stop();
+  });
+
   it('writes taken by fallbacks during a partition reach the preference-list nodes after it heals (hinted handoff)', async () => {
     for (let seed = 400; seed < 410; seed++) {
       const { c, k, pref } = await minorityScenario(seed);
