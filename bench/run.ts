@@ -97,14 +97,15 @@ async function main(argv: readonly string[]): Promise<number> {
       out(`${record.durationSec} s, ${record.rounds} round(s), load average ${record.loadAverage.start} → ${record.loadAverage.end}; ` +
         'figures are medians over the rounds, ± is the spread of ops/s');
       if (args.save) out(`appended ${appendRecord(results, record)}`);
-      if (args.save && scenario.markdown === true) {
+      if (args.save && (scenario.markdown === true || found !== undefined)) {
         const markdown = join(results, `${scenario.name}.md`);
         writeFileSync(markdown, renderLatest(record));
         out(`wrote ${markdown}`);
       }
     }
     out(`\n${scenarios.length} scenario(s) in ${Math.round((Date.now() - started) / 1000)} s`);
-    if (args.save) {
+    if (args.save && found === undefined) {
+      // latest.md and the chart show the default set; one scenario alone goes to <name>.md
       out(`wrote ${writeLatest(results, records, failed)}`);
       const chart = writeLatencyChart(results, SCENARIOS);
       if (chart !== undefined) out(`wrote ${chart}`);
