@@ -63,13 +63,16 @@ export class QuorumNode {
     this.nodeId = id.nodeId;
     this.dir = id.dir;
     this.log = opts.logger ?? createLogger({ level: config.loglevel, logfile: config.logfile, nodeId: id.nodeId });
-    // 16 MiB memtables (fewer level-0 files than LevelDB's 4 MiB, so fewer write slowdowns) and
-    // LevelDB's own 8 MiB block cache: RecordStore caches hot records itself
+    // 16 MiB memtables (fewer level-0 files than LevelDB's 4 MiB, so fewer write slowdowns) and a
+    // 56 MiB block cache: its uncompressed blocks hold ~5x the records the same memory holds in
+    // RecordStore's cache of hot records (32 MiB), so a keyspace larger than memory is read from
+    // it more often than from the OS (scale bench: 0.73x of the 10k-key ops/s at 1M keys, against
+    // 0.66x with 96 MiB of records and 8 MiB of blocks, at the same RSS)
     this.store = new LevelStore({
       dir: path.join(id.dir, 'db'),
       durability: config.fsync,
       writeBufferSize: 16 * 1024 * 1024,
-      cacheSize: 8 * 1024 * 1024,
+      cacheSize: 56 * 1024 * 1024,
       journaled: config.writeJournal,
     });
   }

@@ -44,7 +44,7 @@ export type RecordChangeListener = (
   storedBefore: Buffer | null,
 ) => void;
 
-export const DEFAULT_CACHE_BYTES = 96 * 1024 * 1024;
+export const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
 
 export class RecordStore {
   private readonly locks = new KeyLocks();
