@@ -14,33 +14,53 @@ export const ABSENT = 0n;
 
 /** hash of the stored bytes of `key`'s record */
 export function entryHash(key: Buffer, stored: Buffer): bigint {
-  const hi = murmur(key, stored, 0x9747b28c);
-  const lo = murmur(key, stored, 0x3c6ef372);
+  const [hi, lo] = murmurPair(key, stored, 0x9747b28c, 0x3c6ef372);
   return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
-/** MurmurHash3 x86_32 over keyLength (u32) ‖ key ‖ stored */
-function murmur(key: Buffer, stored: Buffer, seed: number): number {
-  let h = seed ^ key.length;
-  h = mix(h, key.length);
-  let carry = 0;
-  let n = 0;
-  const total = key.length + stored.length;
-  for (let i = 0; i < total; i++) {
-    const b = i < key.length ? key[i] : stored[i - key.length];
-    carry |= b << (8 * n);
-    if (++n === 4) {
-      h = mix(h, carry);
-      carry = 0;
-      n = 0;
-    }
+/**
+ * Two MurmurHash3 x86_32 (seeds `s1`, `s2`) over keyLength (u32) ‖ key ‖ stored, in one pass, a
+ * little-endian 32-bit word at a time (only the word across the key's end is put together byte by
+ * byte): the same values as a byte-at-a-time pass (test/antientropy/record-hash.test.ts keeps
+ * one as the reference), at a fraction of the cost on every write.
+ */
+export function murmurPair(key: Buffer, stored: Buffer, s1: number, s2: number): [number, number] {
+  const klen = key.length;
+  const total = klen + stored.length;
+  let h1 = mix(s1 ^ klen, klen);
+  let h2 = mix(s2 ^ klen, klen);
+  let i = 0;
+  for (; i + 4 <= klen; i += 4) {
+    const w = key[i]! | (key[i + 1]! << 8) | (key[i + 2]! << 16) | (key[i + 3]! << 24);
+    h1 = mix(h1, w);
+    h2 = mix(h2, w);
   }
-  if (n > 0) {
+  if (i < klen && i + 4 <= total) {
+    let w = 0;
+    for (let b = 0; b < 4; b++) w |= (i + b < klen ? key[i + b]! : stored[i + b - klen]!) << (8 * b);
+    h1 = mix(h1, w);
+    h2 = mix(h2, w);
+    i += 4;
+  }
+  for (; i + 4 <= total; i += 4) {
+    const o = i - klen;
+    const w = stored[o]! | (stored[o + 1]! << 8) | (stored[o + 2]! << 16) | (stored[o + 3]! << 24);
+    h1 = mix(h1, w);
+    h2 = mix(h2, w);
+  }
+  let carry = 0;
+  for (let n = 0; i < total; i++, n++) carry |= (i < klen ? key[i]! : stored[i - klen]!) << (8 * n);
+  if (total % 4 !== 0) {
     let k = Math.imul(carry, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
+    k = Math.imul(k, 0x1b873593);
+    h1 ^= k;
+    h2 ^= k;
   }
-  h ^= total + 4;
+  return [fmix(h1 ^ (total + 4)), fmix(h2 ^ (total + 4))];
+}
+
+function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
