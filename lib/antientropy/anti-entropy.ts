@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { ClusterView } from '../coordinator/cluster-view';
 import type { RecordStore } from '../storage/record-store';
 import type { Transport } from '../transport';
-import type { CancelTimer, Clock } from '../util/clock';
+import type { Clock } from '../util/clock';
 import { MAX_KEYS_PAGE, MAX_SYNC_KEYS } from './messages';
 import { registerAntiEntropyHandlers } from './handlers';
 import { ReplicaTree } from './replica-tree';
@@ -16,6 +16,7 @@ import { exchangePeers, sharedPartitions } from './shared-partitions';
 import { runExchange, type ExchangeResult } from './exchange';
 import type { NodeId } from '../versioning/types';
 import { drawBudget } from '../background/draw';
+import { PeriodicTask } from '../background/periodic';
 
 /** What the background controller will hand out: leave to sync `keys` keys now (same shape as HandoffPacer). */
 export interface AntiEntropyPacer {
@@ -60,11 +61,7 @@ export interface AntiEntropyStats {
 export class AntiEntropy {
   readonly tree: ReplicaTree;
   private readonly counters: AntiEntropyStats = { rounds: 0, rounds_failed: 0, keys_pushed: 0, keys_pulled: 0, last_round_ms: 0, last_round_slots: 0 };
-  private intervalMs: number;
-  private running = false;
-  private stopped = false;
-  private timer: CancelTimer | null = null;
-  private round: Promise<unknown> | null = null;
+  private readonly rounds: PeriodicTask;
   private next = 0;
 
   constructor(
@@ -76,38 +73,30 @@ export class AntiEntropy {
     private readonly log: Logger,
   ) {
     this.tree = new ReplicaTree(records);
-    this.intervalMs = opts.intervalMs;
+    this.rounds = new PeriodicTask(clock, opts.intervalMs > 0 ? opts.intervalMs : 1, () => this.runRound());
     registerAntiEntropyHandlers(transport, { tree: this.tree, records, self: view.self, ring: () => view.ring(), replicas: opts.replicas });
   }
 
   /** with a non-zero interval: build the tree (one scan of the store), then run rounds */
   async start(): Promise<void> {
-    if (this.intervalMs > 0) await this.enable(this.intervalMs);
+    if (this.opts.intervalMs > 0) await this.enable(this.opts.intervalMs);
   }
 
   /** turn rounds on (building the tree first if it is not yet), or change their interval */
   async enable(intervalMs: number): Promise<void> {
     if (!(intervalMs > 0)) throw new RangeError('intervalMs must be > 0');
-    this.intervalMs = intervalMs;
     if (!this.tree.ready) await this.tree.build();
-    this.running = true;
-    this.stopped = false;
-    this.timer?.();
-    this.schedule();
+    this.rounds.start(intervalMs);
   }
 
   /** no new round starts; waits for the one under way */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.stopped = true;
-    this.timer?.();
-    this.timer = null;
-    await this.round?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.rounds.stop();
   }
 
   /** rounds are running */
   get enabled(): boolean {
-    return this.running;
+    return this.rounds.running;
   }
 
   stats(): AntiEntropyStats {
@@ -153,21 +142,8 @@ export class AntiEntropy {
     }
   }
 
-  private schedule(): void {
-    if (!this.running) return;
-    this.timer = this.clock.setTimer(this.intervalMs, () => {
-      this.timer = null;
-      this.round = this.runRound()
-        .catch(() => undefined)
-        .finally(() => {
-          this.round = null;
-          this.schedule();
-        });
-    });
-  }
-
   private pace(keys: number): Promise<number> {
-    return drawBudget(this.opts.pacer, this.clock, keys, () => this.stopped, this.opts.pauseMs);
+    return drawBudget(this.opts.pacer, this.clock, keys, () => this.rounds.stopped, this.opts.pauseMs);
   }
 }
 

@@ -21,7 +21,7 @@ import { SLOTS } from '../storage/keys';
 import type { RecordStore, SlotKeyRecord } from '../storage/record-store';
 import type { Transport } from '../transport';
 import { MessageType } from '../transport/message-type';
-import type { CancelTimer, Clock } from '../util/clock';
+import type { Clock } from '../util/clock';
 import { decodeRecord, encodeRecord } from '../versioning';
 import type { VRecord } from '../versioning/types';
 import type { AntiEntropyPacer } from './anti-entropy';
@@ -29,6 +29,7 @@ import { AntiEntropyError } from './errors';
 import { bufList } from './messages';
 import { peerAllowsReap, reapCandidate } from './reap';
 import { drawBudget } from '../background/draw';
+import { PeriodicTask } from '../background/periodic';
 
 /** the hint lookup GC needs (HintStore) */
 export interface HintLookup {
@@ -62,10 +63,7 @@ const MAX_CHECK_KEYS = 512;
 export class TombstoneGc {
   private readonly counters: TombstoneGcStats = { gc_sweeps: 0, tombstones_reaped: 0, tombstones_kept: 0 };
   private cursor = 0;
-  private running = false;
-  private stopped = false;
-  private timer: CancelTimer | null = null;
-  private sweep: Promise<unknown> | null = null;
+  private readonly sweeps: PeriodicTask;
 
   constructor(
     private readonly records: RecordStore,
@@ -77,20 +75,16 @@ export class TombstoneGc {
     private readonly log: Logger,
   ) {
     transport.handle(MessageType.GC_CHECK, (body) => this.answer(body));
+    this.sweeps = new PeriodicTask(clock, opts.intervalMs > 0 ? opts.intervalMs : 1, () => this.runSweep(),
+      (err) => this.log.warn({ err }, 'tombstone GC sweep failed'));
   }
 
   start(): void {
-    if (this.opts.intervalMs <= 0 || this.running) return;
-    this.running = true;
-    this.schedule();
+    if (this.opts.intervalMs > 0 && !this.sweeps.running) this.sweeps.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.stopped = true;
-    this.timer?.();
-    this.timer = null;
-    await this.sweep?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.sweeps.stop();
   }
 
   stats(): TombstoneGcStats {
@@ -181,21 +175,8 @@ export class TombstoneGc {
     return pack({ r, h });
   }
 
-  private schedule(): void {
-    if (!this.running) return;
-    this.timer = this.clock.setTimer(this.opts.intervalMs, () => {
-      this.timer = null;
-      this.sweep = this.runSweep()
-        .catch((err: unknown) => this.log.warn({ err }, 'tombstone GC sweep failed'))
-        .finally(() => {
-          this.sweep = null;
-          this.schedule();
-        });
-    });
-  }
-
   private pace(keys: number): Promise<number> {
-    return drawBudget(this.opts.pacer, this.clock, keys, () => this.stopped);
+    return drawBudget(this.opts.pacer, this.clock, keys, () => this.sweeps.stopped);
   }
 }
 
