@@ -72,26 +72,24 @@ const mixStep = (label: string, readFraction: number, pipeline: number): StepSpe
 const REDIS: TargetSpec = { name: 'redis', nodes: [{ kind: 'redis' }] };
 const QUORUMKV: TargetSpec = { name: 'quorumkv', nodes: [{ kind: 'quorumkv' }] };
 
-/** Three quorumkv nodes; nodes 2 and 3 find the cluster through node 1's peer port. */
-const QUORUMKV_3: TargetSpec = {
-  name: 'quorumkv-3',
-  nodes: [0, 1, 2].map(() => ({
-    kind: 'quorumkv' as const,
-    directives: (ctx): Directives => (ctx.index === 0 ? {} : { seeds: `127.0.0.1:${ctx.ports[0] + 10000}` }),
-  })),
-  ready: async (port) => /cluster_known_nodes:3\b/.test((await probe(port, ['CLUSTER', 'INFO'], 1000)).text),
-};
+/** `size` quorumkv nodes; nodes 2.. find the cluster through node 1's peer port; ready once
+ *  every node knows all of them. */
+function quorumkvCluster(size: number): TargetSpec {
+  return {
+    name: `quorumkv-${size}`,
+    nodes: Array.from({ length: size }, () => ({
+      kind: 'quorumkv' as const,
+      directives: (ctx): Directives => (ctx.index === 0 ? {} : { seeds: `127.0.0.1:${ctx.ports[0] + 10000}` }),
+    })),
+    ready: async (port) => new RegExp(`cluster_known_nodes:${size}\\b`).test((await probe(port, ['CLUSTER', 'INFO'], 1000)).text),
+  };
+}
+
+const QUORUMKV_3 = quorumkvCluster(3);
 
 /** Five quorumkv nodes (N=3): a node holds 3 of 5 keys' replicas, so through one node the other
  *  2 of 5 are forwarded one hop to a coordinator, and cluster routing saves that hop. */
-const QUORUMKV_5: TargetSpec = {
-  name: 'quorumkv-5',
-  nodes: [0, 1, 2, 3, 4].map(() => ({
-    kind: 'quorumkv' as const,
-    directives: (ctx): Directives => (ctx.index === 0 ? {} : { seeds: `127.0.0.1:${ctx.ports[0] + 10000}` }),
-  })),
-  ready: async (port) => /cluster_known_nodes:5\b/.test((await probe(port, ['CLUSTER', 'INFO'], 1000)).text),
-};
+const QUORUMKV_5 = quorumkvCluster(5);
 
 /** After a node is stopped: the survivors' failure detectors hold it down (slots in pfail), so the
  *  benchmark measures the steady state with a node down, not the detection. */
