@@ -1,28 +1,29 @@
 /**
  * A bounded cache of records as stored (encoded bytes; null for a key known to be missing), so
  * hot keys skip LevelDB. Encoded bytes, not decoded records: a decoded record costs ~2 KB of heap
- * and buffers, its encoding a few hundred bytes, so the same memory holds about five times the
- * keys, for one decode (~0.5 µs) per hit. Bounded in bytes, not keys: memory does not grow with
- * the keyspace. RecordStore is the only writer of records, so it keeps the cache coherent.
+ * and buffers, its encoding a few hundred bytes. The bytes are kept as a one-byte (latin1) string,
+ * not a Buffer: a string is one heap object with its bytes inline, where a Buffer is a typed array,
+ * an ArrayBuffer and an off-heap backing store (~620 bytes of heap and external memory per entry
+ * for a 180-byte record, against ~350 as a string), so the same memory holds twice the keys, for
+ * one copy back into a Buffer (~0.1 µs) per hit. Bounded in bytes, not keys: memory does not grow
+ * with the keyspace. RecordStore is the only writer of records, so it keeps the cache coherent.
  */
-
-interface Entry {
-  readonly bytes: Buffer | null;
-  readonly size: number;
-  /** read since it last reached the old end: it gets a second chance (CLOCK eviction) */
-  used: boolean;
-}
 
 /**
- * Per-entry memory beyond the key and the encoded bytes (the Map slot, the key string, the entry
- * and Buffer objects), measured as RSS: ~970 bytes in all per entry for a 100-byte value (node 20).
+ * Per-entry memory beyond the key and the stored bytes (the Map slot, two string headers, a slot
+ * in `used`), from V8's heap after a full GC: 100,000 entries of a 16-byte key and a 180-byte
+ * record took 33.7 MiB, ~350 bytes each (node 20).
  */
-const OVERHEAD = 800;
+const OVERHEAD = 150;
+/** the stored form of "known to be missing" (no encoded record is empty) */
+const MISSING = '';
 
 export class RecordCache {
-  private readonly map = new Map<string, Entry>();
+  private readonly map = new Map<string, string>();
+  /** keys read since they last reached the old end: they get a second chance (CLOCK eviction) */
+  private readonly used = new Set<string>();
   /** where eviction goes on from (see nextOldest) */
-  private cursor: MapIterator<[string, Entry]> | null = null;
+  private cursor: MapIterator<[string, string]> | null = null;
   private bytes = 0;
   hits = 0;
   misses = 0;
@@ -39,38 +40,33 @@ export class RecordCache {
 
   /** the stored bytes, null for a key known to be missing, undefined when not cached */
   get(name: string): Buffer | null | undefined {
-    const e = this.map.get(name);
-    if (e === undefined) {
+    const s = this.map.get(name);
+    if (s === undefined) {
       this.misses++;
       return undefined;
     }
     this.hits++;
-    e.used = true; // cheaper than moving it to the young end on every hit
-    return e.bytes;
+    this.used.add(name); // cheaper than moving it to the young end on every hit
+    return s === MISSING ? null : Buffer.from(s, 'latin1');
   }
 
   set(name: string, bytes: Buffer | null): void {
     if (this.maxBytes <= 0) return;
-    const old = this.map.get(name);
-    if (old) {
-      this.bytes -= old.size;
-      this.map.delete(name);
-    }
-    const size = name.length + (bytes?.length ?? 0) + OVERHEAD;
+    this.delete(name);
+    const size = entrySize(name, bytes?.length ?? 0);
     if (size > this.maxBytes / 8) return; // a huge value would flush everything else
-    this.map.set(name, { bytes, size, used: false });
+    this.map.set(name, bytes === null ? MISSING : bytes.toString('latin1'));
     this.bytes += size;
     // evict from the old end; a used entry goes back to the young end once instead
     while (this.bytes > this.maxBytes) {
       const oldest = this.nextOldest();
       if (oldest === undefined) break;
-      const [k, v] = oldest;
+      const [k, s] = oldest;
       this.map.delete(k);
-      if (v.used) {
-        v.used = false;
-        this.map.set(k, v);
+      if (this.used.delete(k)) {
+        this.map.set(k, s);
       } else {
-        this.bytes -= v.size;
+        this.bytes -= entrySize(k, s.length);
       }
     }
   }
@@ -81,7 +77,7 @@ export class RecordCache {
    * V8's hash table each time and step over every slot deleted since its last compaction: at a
    * million keys that scan took 17% of a node's CPU.
    */
-  private nextOldest(): [string, Entry] | undefined {
+  private nextOldest(): [string, string] | undefined {
     for (let attempt = 0; attempt < 2; attempt++) {
       this.cursor ??= this.map.entries();
       const r = this.cursor.next();
@@ -93,8 +89,13 @@ export class RecordCache {
 
   delete(name: string): void {
     const old = this.map.get(name);
-    if (!old) return;
-    this.bytes -= old.size;
+    if (old === undefined) return;
+    this.bytes -= entrySize(name, old.length);
     this.map.delete(name);
+    this.used.delete(name);
   }
+}
+
+function entrySize(name: string, bytes: number): number {
+  return name.length + bytes + OVERHEAD;
 }

@@ -79,21 +79,21 @@ describe('RecordCache', () => {
     }
     expect(c.usedBytes).to.be.at.most(100_000);
     expect(c.size).to.be.within(100, 999);
-    expect(c.get('key999')).to.equal(bytes);
+    expect(c.get('key999')).to.deep.equal(bytes);
     expect(c.get('key0')).to.equal(undefined);
-    expect(c.get('hot')).to.equal(bytes);
+    expect(c.get('hot')).to.deep.equal(bytes);
   });
 
   it('evicts in insertion order across many passes, also once every entry was visited and the walk starts over', () => {
-    const c = new RecordCache(20 * 900); // 20 entries of ~900 bytes (key + 100 bytes + overhead)
+    const c = new RecordCache(20 * 260); // 20 entries of ~255 bytes (key + 100 bytes + overhead)
     const bytes = Buffer.alloc(100, 2);
     for (let round = 0; round < 5; round++) {
       for (let i = 0; i < 50; i++) c.set(`r${round}-${i}`, bytes);
       // the youngest entries of this round are held, everything older is gone
-      expect(c.get(`r${round}-49`), `round ${round}`).to.equal(bytes);
+      expect(c.get(`r${round}-49`), `round ${round}`).to.deep.equal(bytes);
       expect(c.get(`r${round}-0`), `round ${round}`).to.equal(undefined);
       if (round > 0) expect(c.get(`r${round - 1}-49`), `round ${round}`).to.equal(undefined);
-      expect(c.usedBytes).to.be.at.most(20 * 900);
+      expect(c.usedBytes).to.be.at.most(20 * 260);
     }
   });
 
