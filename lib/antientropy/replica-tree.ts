@@ -73,7 +73,11 @@ export class ReplicaTree {
       return;
     }
     if (this.state !== 'ready') return;
-    this.tree.change(slot, this.hasher.hash(key, before, storedBefore), this.hasher.hash(key, after, stored));
+    // RecordStore hands over the stored bytes of both: hashed straight, without the hasher's
+    // per-record memo (a WeakMap entry and a key copy per write, all garbage)
+    const hb = storedBefore !== null ? entryHash(key, storedBefore) : this.hasher.hash(key, before);
+    const ha = stored !== null ? entryHash(key, stored) : this.hasher.hash(key, after);
+    this.tree.change(slot, hb, ha);
   }
 }
 

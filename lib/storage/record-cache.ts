@@ -7,11 +7,15 @@
  * for a 180-byte record, against ~350 as a string), so the same memory holds twice the keys, for
  * one copy back into a Buffer (~0.1 µs) per hit. Bounded in bytes, not keys: memory does not grow
  * with the keyspace. RecordStore is the only writer of records, so it keeps the cache coherent.
+ *
+ * Eviction is first in, first out, and a write puts its key back in at the young end. Reads do
+ * not protect a key (a CLOCK bit per read cost a second hash lookup on every hit, 3% of a node's
+ * CPU under GET load): a hot key read but never written is dropped once per pass of the cache
+ * and read from the store once, a few times a minute at most when the cache turns over fast.
  */
 
 /**
- * Per-entry memory beyond the key and the stored bytes (the Map slot, two string headers, a slot
- * in `used`), from V8's heap after a full GC: 100,000 entries of a 16-byte key and a 180-byte
+ * Per-entry memory beyond the key and the stored bytes (the Map slot, two string headers), from V8's heap after a full GC: 100,000 entries of a 16-byte key and a 180-byte
  * record took 33.7 MiB, ~350 bytes each (node 20).
  */
 const OVERHEAD = 150;
@@ -20,8 +24,6 @@ const MISSING = '';
 
 export class RecordCache {
   private readonly map = new Map<string, string>();
-  /** keys read since they last reached the old end: they get a second chance (CLOCK eviction) */
-  private readonly used = new Set<string>();
   /** where eviction goes on from (see nextOldest) */
   private cursor: MapIterator<[string, string]> | null = null;
   private bytes = 0;
@@ -46,7 +48,6 @@ export class RecordCache {
       return undefined;
     }
     this.hits++;
-    this.used.add(name); // cheaper than moving it to the young end on every hit
     return s === MISSING ? null : Buffer.from(s, 'latin1');
   }
 
@@ -57,17 +58,11 @@ export class RecordCache {
     if (size > this.maxBytes / 8) return; // a huge value would flush everything else
     this.map.set(name, bytes === null ? MISSING : bytes.toString('latin1'));
     this.bytes += size;
-    // evict from the old end; a used entry goes back to the young end once instead
     while (this.bytes > this.maxBytes) {
       const oldest = this.nextOldest();
       if (oldest === undefined) break;
-      const [k, s] = oldest;
-      this.map.delete(k);
-      if (this.used.delete(k)) {
-        this.map.set(k, s);
-      } else {
-        this.bytes -= entrySize(k, s.length);
-      }
+      this.map.delete(oldest[0]);
+      this.bytes -= entrySize(oldest[0], oldest[1].length);
     }
   }
 
@@ -92,7 +87,6 @@ export class RecordCache {
     if (old === undefined) return;
     this.bytes -= entrySize(name, old.length);
     this.map.delete(name);
-    this.used.delete(name);
   }
 }
 
