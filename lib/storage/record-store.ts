@@ -64,19 +64,36 @@ export class RecordStore {
     this.cache = new RecordCache(cacheBytes);
   }
 
-  async get(slot: number, key: Buffer): Promise<VRecord> {
-    return (await this.load(slot, key)).record;
+  get(slot: number, key: Buffer): Promise<VRecord> {
+    // a cached record is decoded at once: no await, no promise chain on the hot path
+    const cached = this.cache.get(key.toString('latin1'));
+    if (cached !== undefined) {
+      try {
+        return Promise.resolve(cached === null ? emptyRecord() : decodeRecord(cached));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    return this.load(slot, key).then((r) => r.record);
   }
 
-  /** the record and its stored bytes (null when absent), from the cache or the store */
-  private async load(slot: number, key: Buffer): Promise<{ record: VRecord; bytes: Buffer | null }> {
+  /**
+   * The record and its stored bytes (null when absent), from the cache or the store. `fill`: a
+   * record read from the store goes into the cache (a write about to replace it skips that).
+   */
+  private async load(slot: number, key: Buffer, fill = true): Promise<{ record: VRecord; bytes: Buffer | null }> {
     const name = key.toString('latin1');
-    let bytes = this.cache.get(name);
-    if (bytes === undefined) {
-      const before = this.writes;
-      bytes = (await this.store.get(dataKey(slot, key))) ?? null;
-      if (this.writes === before) this.cache.set(name, bytes);
-    }
+    const bytes = this.cache.get(name);
+    if (bytes !== undefined) return { record: bytes === null ? emptyRecord() : decodeRecord(bytes), bytes };
+    const before = this.writes;
+    const r = await this.read(slot, key);
+    if (fill && this.writes === before) this.cache.set(name, r.bytes);
+    return r;
+  }
+
+  /** the record as the store holds it, past the cache */
+  private async read(slot: number, key: Buffer): Promise<{ record: VRecord; bytes: Buffer | null }> {
+    const bytes = (await this.store.get(dataKey(slot, key))) ?? null;
     return { record: bytes === null ? emptyRecord() : decodeRecord(bytes), bytes };
   }
 
@@ -177,24 +194,63 @@ export class RecordStore {
    * and cached: later writes of the key build on it at once, and the store keeps two writes of
    * one key in order (same batch, or the later batch waits), so the lock need not cover the disk.
    */
-  private async start(slot: number, key: Buffer, fn: (cur: VRecord) => VRecord | null, opts?: WriteOptions): Promise<StartedWrite> {
-    const release = this.locks.tryAcquire([key], true) ?? (await this.locks.acquire([key], true));
+  private start(slot: number, key: Buffer, fn: (cur: VRecord) => VRecord | null, opts?: WriteOptions): Promise<StartedWrite> {
+    const release = this.locks.tryAcquire([key], true);
+    if (release !== null) {
+      // uncontended and cached (the common case): all of it now, without an await
+      const cached = this.cache.get(key.toString('latin1'));
+      if (cached !== undefined) {
+        try {
+          return Promise.resolve(this.apply(slot, key, cached === null ? emptyRecord() : decodeRecord(cached), cached, fn, opts));
+        } catch (err) {
+          return Promise.reject(err);
+        } finally {
+          release();
+        }
+      }
+    }
+    return this.startSlow(slot, key, fn, opts, release);
+  }
+
+  /** the slow path: wait for the lock unless `held`; read the store if the cache lacks the key */
+
+  private async startSlow(
+    slot: number,
+    key: Buffer,
+    fn: (cur: VRecord) => VRecord | null,
+    opts: WriteOptions | undefined,
+    held: (() => void) | null,
+  ): Promise<StartedWrite> {
+    const release = held ?? (await this.locks.acquire([key], true));
     try {
-      const { record: cur, bytes: curBytes } = await this.load(slot, key);
-      const next = fn(cur);
-      if (next === null) return { record: cur, durable: DONE };
-      const value = encodeRecord(next);
-      const name = key.toString('latin1');
-      this.writes++;
-      this.cache.set(name, value);
-      let durable = this.store.write([{ type: 'put', key: dataKey(slot, key), value }], opts);
-      const listener = this.onChange;
-      if (listener !== null) durable = durable.then(() => listener(slot, key, cur, next, value, curBytes));
-      durable.catch(() => this.cache.delete(name)); // what is on disk is unknown now
-      return { record: next, durable };
+      // with the lock held from the start, the cache was just looked up: straight to the store
+      const { record, bytes } = held !== null ? await this.read(slot, key) : await this.load(slot, key, false);
+      return this.apply(slot, key, record, bytes, fn, opts);
     } finally {
       release();
     }
+  }
+
+  /** under the key's lock: fn's record replaces `cur` in the cache at once and goes to the store */
+  private apply(
+    slot: number,
+    key: Buffer,
+    cur: VRecord,
+    curBytes: Buffer | null,
+    fn: (cur: VRecord) => VRecord | null,
+    opts: WriteOptions | undefined,
+  ): StartedWrite {
+    const next = fn(cur);
+    if (next === null) return { record: cur, durable: DONE };
+    const value = encodeRecord(next);
+    const name = key.toString('latin1');
+    this.writes++;
+    this.cache.set(name, value);
+    let durable = this.store.write([{ type: 'put', key: dataKey(slot, key), value }], opts);
+    const listener = this.onChange;
+    if (listener !== null) durable = durable.then(() => listener(slot, key, cur, next, value, curBytes));
+    durable.catch(() => this.cache.delete(name)); // what is on disk is unknown now
+    return { record: next, durable };
   }
 
   /** records of slots from..to inclusive, in slot then key order */

@@ -6,12 +6,14 @@
  */
 export type Release = () => void;
 
+const NOOP: Release = () => {};
+
 class Waiter {
   pending: number;
   /** queues in which this waiter was granted */
   granted = 0;
   resolve: ((r: Release) => void) | null = null;
-  release: Release = () => {};
+  release: Release = NOOP;
   constructor(
     readonly exclusive: boolean,
     n: number,
@@ -36,6 +38,19 @@ export class KeyLocks {
 
   /** the lock at once if no other holder or waiter is on any of the keys, else null */
   tryAcquire(keys: readonly Buffer[], exclusive: boolean): Release | null {
+    if (keys.length === 1) {
+      // one key (nearly every command): no name list to build
+      const name = keys[0].toString('latin1');
+      if (this.queues.has(name)) return null;
+      const w = new Waiter(exclusive, 0);
+      this.queues.set(name, { waiters: [w], grantedCount: 1 });
+      let done = false;
+      return (w.release = () => {
+        if (done) return;
+        done = true;
+        this.leave(name, w);
+      });
+    }
     const names = keyNames(keys);
     for (const n of names) if (this.queues.has(n)) return null;
     const w = new Waiter(exclusive, 0);
