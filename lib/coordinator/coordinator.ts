@@ -121,27 +121,30 @@ export class Coordinator implements Keyspace {
       const hints = this.hints;
       await Promise.all(hinted.map((id) => hints.persisted(id, slot, key)));
     }
-    const { record: rec, durable } = await this.records.coordinateStarted(slot, key, self, ctx, v);
+    const { record: rec, stored, durable } = await this.records.coordinateStarted(slot, key, self, ctx, v);
     if (targets.length === 1 && targets[0].id === self) {
       await durable; // alone: no fan-out to set up
       return rec;
     }
-    const body = encodeRecord(rec);
-    const hintOf = new Map(targets.map((t) => [t.id, t.fallbackFor]));
+    const body = stored ?? encodeRecord(rec);
+    // the node each target holds the write for, when not for itself (fallbacks and stand-ins);
+    // built only when there is one, as nearly every write goes to healthy primaries alone
+    let hintOf = targets.some((t) => t.fallbackFor !== undefined) ? standsInFor(targets) : null;
     // the other replicas get the record while the local copy is being written; the local
     // replica acknowledges when its write is in the store
-    const ask = (id: NodeId) => (id === self ? durable : this.writeReplica(id, key, body, hintOf.get(id)));
+    const ask = (id: NodeId) => (id === self ? durable : this.writeReplica(id, key, body, hintOf?.get(id)));
     // a target that fails now is marked down, so the walk offers a healthy node in its place: it
     // takes the write with a hint for the node the failed one was to hold it for
     const substitute = (failed: NodeId): NodeId | null => {
-      const sub = this.targets(slot, n).find((t) => !hintOf.has(t.id));
+      const known = (hintOf ??= standsInFor(targets));
+      const sub = this.targets(slot, n).find((t) => !known.has(t.id));
       if (sub === undefined) return null;
-      hintOf.set(sub.id, hintOf.get(failed) ?? failed);
+      known.set(sub.id, known.get(failed) ?? failed);
       return sub.id;
     };
     await fanout('write', targets.map((t) => t.id), w, ask, (id, err, sub) => {
       this.failed(id, err);
-      if (sub === null) this.hints?.add(hintOf.get(id) ?? id, slot, key);
+      if (sub === null) this.hints?.add(hintOf?.get(id) ?? id, slot, key);
     }, substitute);
     return rec;
   }
@@ -282,10 +285,13 @@ export class Coordinator implements Keyspace {
   private async repair(slot: number, key: Buffer, all: Map<NodeId, VRecord>): Promise<void> {
     if (all.size < 2) return;
     const merged = mergeAll(all.values());
+    // replicas nearly always agree: nothing to encode or send then
+    let stale: Array<[NodeId, VRecord]> | null = null;
+    for (const e of all) if (!recordsEqual(e[1], merged)) (stale ??= []).push(e);
+    if (stale === null) return;
     const body = encodeRecord(merged);
     await Promise.all(
-      [...all].map(async ([id, rec]) => {
-        if (recordsEqual(rec, merged)) return;
+      stale.map(async ([id]) => {
         this.stats.readRepairs++;
         if (id === this.view.self) await this.records.merge(slot, key, merged);
         else await this.writeReplica(id, key, body, undefined).catch((err: unknown) => this.failed(id, err));
@@ -350,4 +356,9 @@ export class Coordinator implements Keyspace {
       }
     }
   }
+}
+
+/** each target's node it holds a write for, when not for itself (a fallback's primary) */
+function standsInFor(targets: readonly PreferenceEntry[]): Map<NodeId, NodeId | undefined> {
+  return new Map(targets.map((t) => [t.id, t.fallbackFor]));
 }

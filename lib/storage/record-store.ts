@@ -19,6 +19,8 @@ export interface SlotKeyRecord {
 
 export interface StartedWrite {
   readonly record: VRecord;
+  /** the record's encoding as stored (null when nothing changed and the store was not read) */
+  readonly stored: Buffer | null;
   /** settles when the record is in the store */
   readonly durable: Promise<void>;
 }
@@ -109,7 +111,7 @@ export class RecordStore {
    * which settles when it is in the store: a coordinator sends the record to the other replicas
    * while its own copy is being written.
    */
-  async coordinateStarted(slot: number, key: Buffer, node: NodeId, ctx: VersionVector | null, v: NewVersion): Promise<StartedWrite> {
+  coordinateStarted(slot: number, key: Buffer, node: NodeId, ctx: VersionVector | null, v: NewVersion): Promise<StartedWrite> {
     return this.start(slot, key, (cur) => applyWrite(cur, ctx ?? cur.vv, node, v, this.dotFloor), COORDINATED);
   }
 
@@ -241,7 +243,7 @@ export class RecordStore {
     opts: WriteOptions | undefined,
   ): StartedWrite {
     const next = fn(cur);
-    if (next === null) return { record: cur, durable: DONE };
+    if (next === null) return { record: cur, stored: curBytes, durable: DONE };
     const value = encodeRecord(next);
     const name = key.toString('latin1');
     this.writes++;
@@ -250,7 +252,7 @@ export class RecordStore {
     const listener = this.onChange;
     if (listener !== null) durable = durable.then(() => listener(slot, key, cur, next, value, curBytes));
     durable.catch(() => this.cache.delete(name)); // what is on disk is unknown now
-    return { record: next, durable };
+    return { record: next, stored: value, durable };
   }
 
   /** records of slots from..to inclusive, in slot then key order */
