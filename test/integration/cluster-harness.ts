@@ -27,11 +27,11 @@ export interface ClusterOptions {
   readonly conf?: readonly string[];
 }
 
-/** free client and cluster ports, distinct from each other */
+/** free client and cluster ports (freePort never hands out a port twice) */
 async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
+  const ports: number[] = [];
+  while (ports.length < count) ports.push(await freePort());
+  return ports;
 }
 
 export async function startCluster(opts: ClusterOptions): Promise<ClusterNode[]> {

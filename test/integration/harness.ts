@@ -29,15 +29,29 @@ process.on('exit', () => {
 });
 
 /** a TCP port nobody listens on right now (the OS picks it) */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
+/** ports freePort handed out in this process: never handed out twice */
+const handedOut = new Set<number>();
+
+/**
+ * A port nothing listens on now. The kernel may offer a port it offered a moment ago (after the
+ * probe closed it), so a cluster asking for six ports could get one twice and a node would fail
+ * to bind; a port already handed out is never handed out again.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = net.createServer();
+      srv.once('error', reject);
+      srv.listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 export function tempDir(prefix = 'qkv-it-'): string {
