@@ -5,7 +5,6 @@
 import { join } from 'node:path';
 import type { LaunchCommand, ReadyCheck } from './server-process';
 import { shellJoin } from './server-process';
-import { SERVER_NODE_FLAGS } from '../../lib/cli/node-flags';
 
 export type NodeKind = 'redis' | 'quorumkv';
 
@@ -87,14 +86,9 @@ export function nodeCommand(spec: NodeSpec, ctx: NodeContext): LaunchCommand {
 function launch(program: string, programArgs: readonly string[], ctx: NodeContext, conf: string | undefined, directives: Directives): LaunchCommand {
   const args = [...programArgs, ...(conf === undefined ? [] : [conf])];
   for (const [name, value] of Object.entries(directives)) args.push(`--${name}`, value);
-  if (program !== 'node') return { file: program, args, display: shellJoin([program, ...args]) };
-  // a quorumkv node: its script's path made absolute, behind the V8 flags it runs with
-  const absolute = args.map((a, i) => (i === 0 ? join(ctx.root, a) : a));
-  return {
-    file: process.execPath,
-    args: [...SERVER_NODE_FLAGS, ...absolute],
-    display: shellJoin([program, ...SERVER_NODE_FLAGS, ...args]),
-  };
+  const file = program === 'node' ? process.execPath : program;
+  const absolute = program === 'node' ? args.map((a, i) => (i === 0 ? join(ctx.root, a) : a)) : args;
+  return { file, args: absolute, display: shellJoin([program, ...args]) };
 }
 
 /** Harness check: the same target with every quorumkv node replaced by a plain redis-server. */

@@ -15,7 +15,6 @@ import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseConfig, ConfigError } from '../config';
-import { SERVER_NODE_FLAGS } from './node-flags';
 
 const STOP_GRACE_MS = 5000;
 const POLL_MS = 250;
@@ -169,7 +168,7 @@ export function main(argv: string[]): void {
 
   const server = path.join(root, 'bin', 'quorumkv-server');
   const nodes: Running[] = specs.map((spec, i) => {
-    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, server, spec.confFile], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(process.execPath, [server, spec.confFile], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const prefix = label(spec.name, i);
     for (const stream of [child.stdout, child.stderr]) {
       if (stream) readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (l) => out(prefix + l + '\n'));
