@@ -64,15 +64,17 @@ export class QuorumNode {
     this.dir = id.dir;
     this.log = opts.logger ?? createLogger({ level: config.loglevel, logfile: config.logfile, nodeId: id.nodeId });
     // 16 MiB memtables (fewer level-0 files than LevelDB's 4 MiB, so fewer write slowdowns) and a
-    // 56 MiB block cache: its uncompressed blocks hold ~5x the records the same memory holds in
-    // RecordStore's cache of hot records (32 MiB), so a keyspace larger than memory is read from
-    // it more often than from the OS (scale bench: 0.73x of the 10k-key ops/s at 1M keys, against
-    // 0.66x with 96 MiB of records and 8 MiB of blocks, at the same RSS)
+    // 16 MiB block cache. A random point read over 1M records costs LevelDB ~4 us with 8, 16 or
+    // 56 MiB of block cache, ~3 us only once the cache holds every block (512 MiB; the files are
+    // in the OS page cache either way: bench/leveldb-point-read.ts). So the memory goes to
+    // RecordStore's 32 MiB of records, which skip LevelDB; they live on the V8 heap, whose growth
+    // headroom comes on top, and with a 56 MiB block cache a node reached 406 MiB at a million
+    // keys (scale bench; the goal is under 400 MB).
     this.store = new LevelStore({
       dir: path.join(id.dir, 'db'),
       durability: config.fsync,
       writeBufferSize: 16 * 1024 * 1024,
-      cacheSize: 56 * 1024 * 1024,
+      cacheSize: 16 * 1024 * 1024,
       journaled: config.writeJournal,
     });
   }

@@ -82,9 +82,10 @@ function newBatch(): Batch {
 
 /**
  * Journaled bytes (keys and values) waiting for the device, at most: past this, acknowledging
- * waits (backpressure), so memory stays bounded when the device falls behind.
+ * waits (backpressure), so memory stays bounded when the device falls behind. 16 MB: part of a
+ * node's memory budget (lib/node.ts).
  */
-const MAX_JOURNAL_BACKLOG_BYTES = 32 * 1024 * 1024;
+const MAX_JOURNAL_BACKLOG_BYTES = 16 * 1024 * 1024;
 
 function opBytes(ops: readonly BatchOp[]): number {
   let n = 0;
