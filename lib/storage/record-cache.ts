@@ -15,8 +15,9 @@
  */
 
 /**
- * Per-entry memory beyond the key and the stored bytes (the Map slot, two string headers), from V8's heap after a full GC: 100,000 entries of a 16-byte key and a 180-byte
- * record took 33.7 MiB, ~350 bytes each (node 20).
+ * Per-entry memory beyond the key and the stored bytes (the Map slot, two string headers), from
+ * V8's heap after a full GC: 100,000 entries of a 16-byte key and a 180-byte record took 33.7 MiB,
+ * ~350 bytes each (node 20).
  */
 const OVERHEAD = 150;
 /** the stored form of "known to be missing" (no encoded record is empty) */

@@ -19,7 +19,7 @@ export interface SlotKeyRecord {
 
 export interface StartedWrite {
   readonly record: VRecord;
-  /** the record's encoding as stored (null when nothing changed and the store was not read) */
+  /** the record's encoding as stored (null: the key has no record and fn changed nothing) */
   readonly stored: Buffer | null;
   /** settles when the record is in the store */
   readonly durable: Promise<void>;
@@ -215,7 +215,6 @@ export class RecordStore {
   }
 
   /** the slow path: wait for the lock unless `held`; read the store if the cache lacks the key */
-
   private async startSlow(
     slot: number,
     key: Buffer,

@@ -28,14 +28,13 @@ process.on('exit', () => {
   for (const p of live) p.child?.kill('SIGKILL');
 });
 
-/** a TCP port nobody listens on right now (the OS picks it) */
 /** ports freePort handed out in this process: never handed out twice */
 const handedOut = new Set<number>();
 
 /**
- * A port nothing listens on now. The kernel may offer a port it offered a moment ago (after the
- * probe closed it), so a cluster asking for six ports could get one twice and a node would fail
- * to bind; a port already handed out is never handed out again.
+ * A TCP port nothing listens on now (the OS picks it). The kernel may offer a port it offered a
+ * moment ago (after the probe closed it), so a cluster asking for six ports could get one twice
+ * and a node would fail to bind; a port already handed out is never handed out again.
  */
 export async function freePort(): Promise<number> {
   for (;;) {

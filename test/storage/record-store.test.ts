@@ -59,6 +59,19 @@ describe('RecordStore', () => {
     expect(shown(await records.get(1, k))).to.equal('new');
   });
 
+  it('writes of one key issued at once, cached or read from the store, each build on the one before', async () => {
+    for (const cacheBytes of [undefined, 0]) {
+      const { records } = await open(cacheBytes);
+      const k = Buffer.from('busy');
+      await records.coordinate(1, k, 'n1', null, v('first'));
+      records.cache.delete('busy'); // the first of the burst reads the store, the rest wait for the lock
+      const all = await Promise.all([2, 3, 4, 5].map((i) => records.coordinate(1, k, 'n1', null, v(`w${i}`, i))));
+      expect(all.map((r) => r.siblings.length), `cache ${cacheBytes}`).to.deep.equal([1, 1, 1, 1]);
+      expect(all.map((r) => r.siblings[0]!.dot.counter), `cache ${cacheBytes}`).to.deep.equal([2, 3, 4, 5]);
+      expect(shown(await records.get(1, k))).to.equal('w5');
+    }
+  });
+
   it('behaves the same with the cache disabled', async () => {
     const { records } = await open(0);
     const k = Buffer.from('k');
