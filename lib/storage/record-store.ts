@@ -71,7 +71,7 @@ export class RecordStore {
     const cached = this.cache.get(key.toString('latin1'));
     if (cached !== undefined) {
       try {
-        return Promise.resolve(cached === null ? emptyRecord() : decodeRecord(cached));
+        return Promise.resolve(recordOf(cached));
       } catch (err) {
         return Promise.reject(err);
       }
@@ -86,7 +86,7 @@ export class RecordStore {
   private async load(slot: number, key: Buffer, fill = true): Promise<{ record: VRecord; bytes: Buffer | null }> {
     const name = key.toString('latin1');
     const bytes = this.cache.get(name);
-    if (bytes !== undefined) return { record: bytes === null ? emptyRecord() : decodeRecord(bytes), bytes };
+    if (bytes !== undefined) return { record: recordOf(bytes), bytes };
     const before = this.writes;
     const r = await this.read(slot, key);
     if (fill && this.writes === before) this.cache.set(name, r.bytes);
@@ -96,7 +96,7 @@ export class RecordStore {
   /** the record as the store holds it, past the cache */
   private async read(slot: number, key: Buffer): Promise<{ record: VRecord; bytes: Buffer | null }> {
     const bytes = (await this.store.get(dataKey(slot, key))) ?? null;
-    return { record: bytes === null ? emptyRecord() : decodeRecord(bytes), bytes };
+    return { record: recordOf(bytes), bytes };
   }
 
   /** a write coordinated here: the new version joins this replica's record */
@@ -203,7 +203,7 @@ export class RecordStore {
       const cached = this.cache.get(key.toString('latin1'));
       if (cached !== undefined) {
         try {
-          return Promise.resolve(this.apply(slot, key, cached === null ? emptyRecord() : decodeRecord(cached), cached, fn, opts));
+          return Promise.resolve(this.apply(slot, key, recordOf(cached), cached, fn, opts));
         } catch (err) {
           return Promise.reject(err);
         } finally {
@@ -261,4 +261,9 @@ export class RecordStore {
       yield { slot, key: Buffer.from(key), record: decodeRecord(v) };
     }
   }
+}
+
+/** the record stored bytes hold (null: no record) */
+function recordOf(bytes: Buffer | null): VRecord {
+  return bytes === null ? emptyRecord() : decodeRecord(bytes);
 }
