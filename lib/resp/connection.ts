@@ -23,7 +23,25 @@ interface Slot {
   reply: Reply;
   /** close the connection once this reply is written (QUIT, protocol errors) */
   close: boolean;
+  /** the group of keyed commands this one counts in until it settles */
+  group: KeyedGroup | null;
 }
+
+/**
+ * The keyed commands dispatched between two keyless ones: a keyless command waits until the
+ * group before it has settled. A count, not a list of promises: a client that always has
+ * commands in flight must not make the connection keep every one it ever sent.
+ */
+interface KeyedGroup {
+  pending: number;
+  /** resolves the wait of the keyless command after this group, once pending reaches 0 */
+  idle: (() => void) | null;
+}
+
+const newGroup = (): KeyedGroup => ({ pending: 0, idle: null });
+
+/** answered slots at the front of the queue past which it is compacted while still busy */
+const COMPACT_AT = 1024;
 
 /** pause reading while this many replies are pending or this many bytes wait to be written */
 const MAX_PENDING_REPLIES = 4096;
@@ -37,9 +55,10 @@ export class Connection {
   private writeScheduled = false;
   private closing = false;
   private paused = false;
-  /** completion of the last keyless command, and of keyed commands dispatched since */
+  /** completion of the last keyless command */
   private barrier: Promise<unknown> | null = null;
-  private sinceBarrier: Promise<unknown>[] = [];
+  /** keyed commands dispatched since that keyless command */
+  private group: KeyedGroup = newGroup();
 
   constructor(
     private readonly socket: Socket,
@@ -68,9 +87,14 @@ export class Connection {
     return this.socket.writableLength;
   }
 
+  /** reply slots kept: those not yet written, and written ones until the queue is compacted */
+  get queuedSlots(): number {
+    return this.slots.length;
+  }
+
   private onCommand(args: Buffer[]): void {
     if (this.closing) return;
-    const slot: Slot = { done: false, reply: null, close: false };
+    const slot: Slot = { done: false, reply: null, close: false, group: null };
     this.slots.push(slot);
     const prepared = this.dispatcher.prepare(args);
     const run = () => this.dispatcher.run(this.client, args, prepared);
@@ -78,16 +102,20 @@ export class Connection {
     if (prepared.error || prepared.keys.length > 0) {
       // keyed: ordered against other commands on its keys by the key locks, after any barrier
       result = this.barrier ? this.barrier.then(run) : run();
-      if (isPromise(result)) this.sinceBarrier.push(result);
-    } else if (this.barrier === null && this.sinceBarrier.length === 0) {
+      if (isPromise(result)) {
+        slot.group = this.group;
+        this.group.pending++;
+      }
+    } else if (this.barrier === null && this.group.pending === 0) {
       result = run();
       if (isPromise(result)) this.barrier = result;
     } else {
-      const before = Promise.all([this.barrier, ...this.sinceBarrier]);
-      const p: Promise<Reply> = before.then(run);
+      const group = this.group;
+      const settled = group.pending === 0 ? null : new Promise<void>((resolve) => (group.idle = resolve));
+      const p: Promise<Reply> = Promise.all([this.barrier, settled]).then(run);
       result = p;
       this.barrier = p;
-      this.sinceBarrier = [];
+      this.group = newGroup();
     }
     if (isPromise(result)) {
       result.then(
@@ -103,6 +131,8 @@ export class Connection {
   private complete(slot: Slot, reply: Reply): void {
     slot.done = true;
     slot.reply = reply;
+    const group = slot.group;
+    if (group !== null && --group.pending === 0 && group.idle !== null) group.idle();
     if (this.client.closeAfterReply) {
       slot.close = true;
       this.client.closeAfterReply = false;
@@ -116,6 +146,7 @@ export class Connection {
     while (this.head < this.slots.length && this.slots[this.head].done) {
       const slot = this.slots[this.head++];
       encodeReply(slot.reply, this.client.proto, this.out);
+      slot.reply = null;
       if (slot.close) {
         this.flush();
         this.socket.end();
@@ -127,7 +158,11 @@ export class Connection {
       this.head = 0;
       // every command has answered: nothing is in flight to order against
       this.barrier = null;
-      this.sinceBarrier = [];
+      this.group = newGroup();
+    } else if (this.head >= COMPACT_AT) {
+      // a client that never lets its pipeline empty: drop the answered slots anyway
+      this.slots.splice(0, this.head);
+      this.head = 0;
     }
     this.scheduleWrite();
     this.maybeResume();
@@ -169,7 +204,7 @@ export class Connection {
       this.socket.destroy();
       return;
     }
-    const slot: Slot = { done: false, reply: null, close: false };
+    const slot: Slot = { done: false, reply: null, close: false, group: null };
     this.slots.push(slot);
     this.client.closeAfterReply = true;
     this.complete(slot, err.toReply());

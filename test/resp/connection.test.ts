@@ -1,0 +1,145 @@
+import { expect } from 'chai';
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import pino from 'pino';
+import { Connection } from '../../lib/resp/connection';
+import type { ClientState } from '../../lib/resp/context';
+import type { Dispatcher, Prepared } from '../../lib/resp/dispatcher';
+import { SimpleString, type Reply } from '../../lib/resp/reply';
+import { DEFAULT_LIMITS } from '../../lib/resp/limits';
+
+/** a socket that records what the connection writes */
+class FakeSocket extends EventEmitter {
+  written = '';
+  writableLength = 0;
+  destroyed = false;
+  setNoDelay(): void {}
+  pause(): void {}
+  resume(): void {}
+  end(): void {}
+  destroy(): void {
+    this.destroyed = true;
+  }
+  write(data: Buffer): boolean {
+    this.written += data.toString('latin1');
+    return true;
+  }
+  send(...commands: string[][]): void {
+    const frames = commands.map((c) => `*${c.length}\r\n${c.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`);
+    this.emit('data', Buffer.from(frames.join(''), 'latin1'));
+  }
+}
+
+/**
+ * Commands whose replies the test settles by hand: `K key` is keyed, `P` keyless; each answers
+ * with its own name, as a status reply, once the test calls `settle(name)` (or at once when its
+ * last argument is `now`).
+ */
+class FakeDispatcher {
+  readonly started: string[] = [];
+  private readonly waiting = new Map<string, () => void>();
+
+  prepare(args: Buffer[]): Prepared {
+    const keyed = args[0].toString() === 'K';
+    return { cmd: {} as never, keys: keyed ? [args[1]] : [] };
+  }
+
+  run(_client: ClientState, args: Buffer[]): Reply | Promise<Reply> {
+    const name = args.map((a) => a.toString()).join(' ');
+    this.started.push(name);
+    if (args[args.length - 1].toString() === 'now') return new SimpleString(name);
+    return new Promise<Reply>((resolve) => this.waiting.set(name, () => resolve(new SimpleString(name))));
+  }
+
+  settle(name: string): void {
+    const r = this.waiting.get(name);
+    if (r === undefined) throw new Error(`${name} is not waiting`);
+    this.waiting.delete(name);
+    r();
+  }
+}
+
+const client = (): ClientState => ({
+  id: 1,
+  addr: 'test',
+  laddr: 'test',
+  createdAt: 0,
+  lastActive: 0,
+  name: '',
+  lib: { name: '', ver: '' },
+  proto: 2,
+  authenticated: true,
+  quorum: null,
+  readonly: false,
+  lastCommand: '',
+  closeAfterReply: false,
+  stats: () => ({ qbuf: 0, obl: 0 }),
+});
+
+/** lets promise callbacks and the connection's setImmediate write run */
+const settleTicks = (): Promise<void> => new Promise((r) => setImmediate(() => setImmediate(r)));
+
+function open(): { socket: FakeSocket; dispatcher: FakeDispatcher; conn: Connection } {
+  const socket = new FakeSocket();
+  const dispatcher = new FakeDispatcher();
+  const conn = new Connection(socket as unknown as Socket, client(), dispatcher as unknown as Dispatcher, DEFAULT_LIMITS, pino({ level: 'silent' }));
+  return { socket, dispatcher, conn };
+}
+
+describe('resp Connection: ordering of a pipeline', () => {
+  it('answers in the order the commands came, whatever order they finish in', async () => {
+    const { socket, dispatcher } = open();
+    socket.send(['K', 'a'], ['K', 'b']);
+    dispatcher.settle('K b');
+    await settleTicks();
+    expect(socket.written).to.equal('');
+    dispatcher.settle('K a');
+    await settleTicks();
+    expect(socket.written).to.equal('+K a\r\n+K b\r\n');
+  });
+
+  it('runs a keyless command after every keyed command before it, and keyed commands after it after it', async () => {
+    const { socket, dispatcher } = open();
+    socket.send(['K', 'a'], ['K', 'b'], ['P'], ['K', 'c']);
+    await settleTicks();
+    expect(dispatcher.started).to.deep.equal(['K a', 'K b']);
+    dispatcher.settle('K a');
+    await settleTicks();
+    expect(dispatcher.started).to.deep.equal(['K a', 'K b']);
+    dispatcher.settle('K b');
+    await settleTicks();
+    expect(dispatcher.started).to.deep.equal(['K a', 'K b', 'P']);
+    dispatcher.settle('P');
+    await settleTicks();
+    expect(dispatcher.started).to.deep.equal(['K a', 'K b', 'P', 'K c']);
+    dispatcher.settle('K c');
+    await settleTicks();
+    expect(socket.written).to.equal('+K a\r\n+K b\r\n+P\r\n+K c\r\n');
+  });
+
+  it('a keyless command after keyed commands that answered at once runs at once', async () => {
+    const { socket, dispatcher } = open();
+    socket.send(['K', 'a', 'now'], ['P', 'now']);
+    await settleTicks();
+    expect(dispatcher.started).to.deep.equal(['K a now', 'P now']);
+    expect(socket.written).to.equal('+K a now\r\n+P now\r\n');
+  });
+
+  it('keeps a bounded queue for a client that never lets its pipeline empty', async () => {
+    const { socket, dispatcher, conn } = open();
+    // one command always in flight: each round sends the next before settling the one before
+    socket.send(['K', 'k0']);
+    for (let i = 1; i <= 5000; i++) {
+      socket.send(['K', `k${i}`]);
+      dispatcher.settle(`K k${i - 1}`);
+      await Promise.resolve();
+      await Promise.resolve();
+    }
+    await settleTicks();
+    expect(conn.queuedSlots).to.be.below(1100);
+    expect(socket.written.split('\r\n').length - 1).to.equal(5000);
+    dispatcher.settle('K k5000');
+    await settleTicks();
+    expect(conn.queuedSlots).to.equal(0);
+  });
+});
