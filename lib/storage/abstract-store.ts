@@ -3,11 +3,12 @@
  * state and arguments and group writes; each implementation writes the `_hooks`.
  *
  * Write grouping: write() appends its ops to the queued batch and schedules one flush per tick.
- * Up to MAX_IN_FLIGHT batches may be on the device at once, never two that write the same key.
- * At most one `_batch` is on the device at a time, so batches land in the order they were queued
- * (the LevelDB binding runs calls on a thread pool and would not keep that order itself); writes
- * queued while a batch is in flight go together in the next one (group commit). Reads see queued
- * and in-flight writes through an overlay, so a read issued after write() sees it.
+ * Without a journal, up to MAX_IN_FLIGHT batches may be on the device at once, never two that
+ * write the same key (the LevelDB binding runs calls on a thread pool and would not keep their
+ * order); writes queued meanwhile go together in the next batch (group commit). With a journal,
+ * writes are acknowledged once journaled, and one device write at a time takes every journaled
+ * batch waiting, in order. Reads see queued, journaled and in-flight writes through an overlay,
+ * so a read issued after write() sees it.
  *
  * Callers must not mutate buffers passed to write() until its promise settles.
  */
@@ -67,6 +68,8 @@ const noop = (): void => undefined;
 
 /** batches the device may apply at once (LevelDB queues them; overlap hides the thread hop) */
 const MAX_IN_FLIGHT = 4;
+/** most ops in one device write of journaled batches (a batch larger on its own goes alone) */
+const MAX_DEVICE_OPS = 65_536;
 
 function newBatch(): Batch {
   let resolve: () => void = noop;
@@ -329,34 +332,58 @@ export abstract class AbstractStore implements Store {
   }
 
   private flush(): void {
+    if (this.journal) return this.flushJournaled();
     // Several batches may be in flight (the device overlaps them), but never two that write the
     // same key: their order of application would be up to the device's threads.
-    // With a journal the device takes journaled batches strictly in order.
-    const batch = this.journal ? (this.journaled[0] ?? null) : this.queued;
+    const batch = this.queued;
     if (batch === null || this.inFlight.size >= MAX_IN_FLIGHT) return;
     for (const k of batch.keys) if (this.inFlightKeys.has(k)) return;
-    if (this.journal) this.journaled.shift();
-    else this.queued = null;
+    this.queued = null;
     this.inFlight.add(batch);
     for (const k of batch.keys) this.inFlightKeys.add(k);
     this.batches++;
     this.opsWritten += batch.ops.length;
-    let applied: Promise<void>;
-    try {
-      // with a journal, the journal was synced; the device is synced before journal files go
-      // (collect), except under 'always', where each device batch is synced as before
-      applied = this._batch(batch.ops, this.journal ? this.durability === 'always' : batch.sync);
-    } catch (err) {
-      applied = Promise.reject(err);
-    }
-    applied.then(
+    this.deviceBatch(batch.ops, batch.sync).then(
       () => this.settle(batch, null),
       (err: unknown) => this.settle(batch, err ?? new Error('batch failed')),
     );
   }
 
+  /**
+   * With a journal, one device write at a time takes every journaled batch waiting, in order, as
+   * one batch. LevelDB applies writes one group at a time anyway, and when it falls behind it
+   * delays each write (a full level 0 costs every write a millisecond): one batch per tick then
+   * left the device ever further behind, and the journal backlog (and the heap holding it) full.
+   */
+  private flushJournaled(): void {
+    if (this.inFlight.size > 0 || this.journaled.length === 0) return;
+    let n = 0;
+    let ops = 0;
+    while (n < this.journaled.length && (n === 0 || ops + this.journaled[n].ops.length <= MAX_DEVICE_OPS)) {
+      ops += this.journaled[n++].ops.length;
+    }
+    const group = this.journaled.splice(0, n);
+    for (const b of group) this.inFlight.add(b);
+    this.batches++;
+    this.opsWritten += ops;
+    // the journal was synced; the device is synced before journal files go (collect), except
+    // under 'always', where each device batch is synced as before
+    const all = group.length === 1 ? group[0].ops : group.flatMap((b) => b.ops);
+    this.deviceBatch(all, this.durability === 'always').then(
+      () => this.settleJournaled(group, null),
+      (err: unknown) => this.settleJournaled(group, err ?? new Error('batch failed')),
+    );
+  }
+
+  private deviceBatch(ops: readonly BatchOp[], sync: boolean): Promise<void> {
+    try {
+      return this._batch(ops, sync);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
   private settle(batch: Batch, err: unknown): void {
-    if (batch.journalSeq !== null) return this.settleJournaled(batch, err);
     batch.markApplied();
     for (const k of batch.keys) {
       if (this.overlay.get(k)?.batch === batch) this.overlay.delete(k);
@@ -372,23 +399,25 @@ export abstract class AbstractStore implements Store {
   }
 
   /**
-   * A journaled batch was acknowledged already: on success it leaves the overlay; a failed device
-   * write is retried (its ops stay readable through the overlay and are in the journal), never
-   * reported to writers who were told it succeeded.
+   * Journaled batches were acknowledged already: on success they leave the overlay; a failed
+   * device write is retried (their ops stay readable through the overlay and are in the
+   * journal), never reported to writers who were told it succeeded.
    */
-  private settleJournaled(batch: Batch, err: unknown): void {
-    if (this.inFlight.delete(batch)) for (const k of batch.keys) this.inFlightKeys.delete(k);
+  private settleJournaled(group: Batch[], err: unknown): void {
+    for (const b of group) this.inFlight.delete(b);
     if (err !== null && this.state !== 'closed') {
-      this.journaled.unshift(batch);
+      this.journaled.unshift(...group);
       setTimeout(() => this.flush(), RETRY_MS);
       return;
     }
-    for (const k of batch.keys) {
-      if (this.overlay.get(k)?.batch === batch) this.overlay.delete(k);
+    for (const batch of group) {
+      for (const k of batch.keys) {
+        if (this.overlay.get(k)?.batch === batch) this.overlay.delete(k);
+      }
+      this.backlogBytes -= opBytes(batch.ops);
+      batch.markApplied();
+      this.collect(this.journal!.applied(batch.journalSeq!));
     }
-    this.backlogBytes -= opBytes(batch.ops);
-    batch.markApplied();
-    this.collect(this.journal!.applied(batch.journalSeq!));
     if ((this.queued !== null || this.journaled.length > 0) && this.state !== 'closed') this.scheduleFlush();
   }
 
