@@ -82,6 +82,33 @@ describe('LevelStore', () => {
     await store.close();
   });
 
+  it('with a journal, writes journaled while the device is busy go to it together, in order, in one write', async () => {
+    const store = new LevelStore({ dir: freshDir(), journaled: true });
+    await store.open();
+    const target = store as unknown as { _batch: (ops: readonly { key: Buffer }[], sync: boolean) => Promise<void> };
+    const original = target._batch.bind(store);
+    const calls: string[][] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    target._batch = async (ops, sync) => {
+      calls.push(ops.map((o) => o.key.toString()));
+      if (calls.length === 1) await held; // the device is slow with the first write
+      return original(ops, sync);
+    };
+    await store.write([kv('first', '0')]);
+    // three ticks of writes, each acknowledged once journaled while the device still holds the first
+    for (let tick = 0; tick < 3; tick++) {
+      await Promise.all([store.write([kv(`t${tick}a`, '1')]), store.write([kv(`t${tick}b`, '1'), kv('same', `${tick}`)])]);
+    }
+    expect(calls).to.have.length(1);
+    expect((await store.get(Buffer.from('same')))?.toString()).to.equal('2');
+    release();
+    await collect(store.range({})); // waits until the device holds every write
+    expect(calls).to.deep.equal([['first'], ['t0a', 't0b', 'same', 't1a', 't1b', 'same', 't2a', 't2b', 'same']]);
+    expect((await store.get(Buffer.from('same')))?.toString()).to.equal('2');
+    await store.close();
+  });
+
   it('sync leaves no key of its own behind', async () => {
     const store = new LevelStore({ dir: freshDir(), durability: 'everysec' });
     await store.open();
