@@ -8,11 +8,13 @@ import type { RecordStore } from '../storage/record-store';
 import type { Coordinator, HintSink } from './coordinator';
 import { keySlot } from '../ring';
 import { decodeContextBytes } from '../versioning/context-codec';
-import { decodeRecord, encodeRecord } from '../versioning';
+import { decodeRecord, emptyRecord, encodeRecord } from '../versioning';
 import { buf, int, optBuf, optInt, optStr, pack, unpackObject, unpackVersion } from './messages';
 import { SLOTS } from '../storage/keys';
 
 const MAX_SCAN_SLOTS = 1024;
+/** a key this replica holds nothing for */
+const EMPTY = encodeRecord(emptyRecord());
 
 export function registerReplicaHandlers(
   transport: Transport,
@@ -23,7 +25,8 @@ export function registerReplicaHandlers(
 ): void {
   transport.handle(MessageType.REPLICA_READ, async (body) => {
     const key = buf(unpackObject(body), 'k');
-    return pack({ r: encodeRecord(await records.get(keySlot(key), key)) });
+    // the bytes as stored: the coordinator decodes (and checks) them, so no decode and re-encode here
+    return pack({ r: (await records.getStored(keySlot(key), key)) ?? EMPTY });
   });
 
   transport.handle(MessageType.REPLICA_WRITE, async (body) => {

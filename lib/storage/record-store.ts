@@ -80,6 +80,16 @@ export class RecordStore {
   }
 
   /**
+   * The record's stored bytes (null when absent), not decoded: what a replica sends a coordinator
+   * that reads it, which decodes them itself.
+   */
+  getStored(slot: number, key: Buffer): Promise<Buffer | null> {
+    const cached = this.cache.get(key.toString('latin1'));
+    if (cached !== undefined) return Promise.resolve(cached);
+    return this.load(slot, key).then((r) => r.bytes);
+  }
+
+  /**
    * The record and its stored bytes (null when absent), from the cache or the store. `fill`: a
    * record read from the store goes into the cache (a write about to replace it skips that).
    */

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { MemoryStore } from '../../lib/storage/memory-store';
 import { RecordStore } from '../../lib/storage/record-store';
 import { RecordCache } from '../../lib/storage/record-cache';
-import { visible } from '../../lib/versioning';
+import { decodeRecord, encodeRecord, visible } from '../../lib/versioning';
 import type { NewVersion, VRecord } from '../../lib/versioning/types';
 
 const v = (s: string, ts = 1): NewVersion => ({ payload: { kind: 'bytes', data: Buffer.from(s) }, ts, expireAt: null });
@@ -34,6 +34,19 @@ describe('RecordStore', () => {
     await restarted.loadDotFloor();
     const fresh = await restarted.coordinate(1, Buffer.from('never-written'), 'n1', null, v('y'));
     expect(fresh.siblings[0]!.dot.counter).to.equal(dead.vv.get('n1')! + 1);
+  });
+
+  it('getStored gives the bytes that decode to what get gives, cached or not, and null for a key it lacks', async () => {
+    for (const cacheBytes of [undefined, 0]) {
+      const { records } = await open(cacheBytes);
+      const k = Buffer.from('k');
+      await records.coordinate(7, k, 'n1', null, v('one'));
+      const rec = await records.coordinate(7, k, 'n2', null, v('two'));
+      const stored = await records.getStored(7, k);
+      expect(stored).to.deep.equal(encodeRecord(rec));
+      expect(decodeRecord(stored!)).to.deep.equal(await records.get(7, k));
+      expect(await records.getStored(7, Buffer.from('never'))).to.equal(null);
+    }
   });
 
   it('serves a hot key from the cache without reading the store, and keeps it coherent on writes', async () => {
