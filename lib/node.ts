@@ -22,6 +22,7 @@ import { systemClock, type Clock } from './util/clock';
 import { LatencyTracker } from './observability/latency';
 import { monotonicNs } from './util/clock';
 import { BackgroundController } from './background/controller';
+import { storageInfo } from './observability/storage-info';
 
 /** the package version, found by walking up from this file (works from lib/ and from dist/lib/) */
 function packageVersion(): string {
@@ -156,6 +157,7 @@ export class QuorumNode {
         ['transfer', member.transferInfo()],
         ['antientropy', member.antiEntropyInfo()],
         ['background', background.infoFields()],
+        ['storage', storageInfo(member.records.cache, this.store)],
         ['latencystats', latency.infoFields()],
       ],
       version: VERSION,

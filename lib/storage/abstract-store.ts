@@ -40,6 +40,17 @@ export interface BatchStats {
   readonly ops: number;
 }
 
+/** the write queue, for INFO: what waits for the device, and how often the bound held writes back */
+export interface WriteQueueStats {
+  /** keys written and not yet applied by the device (reads find them in an overlay) */
+  readonly pendingKeys: number;
+  /** journaled (acknowledged) bytes the device has not applied yet */
+  readonly journalBacklogBytes: number;
+  readonly journalBacklogMaxBytes: number;
+  /** ticks in which acknowledging writes waited because the backlog was at its bound */
+  readonly journalBacklogFull: number;
+}
+
 interface Batch {
   readonly ops: BatchOp[];
   /** overlay keys (latin1) of ops, to clear the overlay when the batch settles */
@@ -112,6 +123,7 @@ export abstract class AbstractStore implements Store {
   /** journaled (acknowledged) batches waiting for the device, in order */
   private readonly journaled: Batch[] = [];
   private backlogBytes = 0;
+  private backlogFull = 0;
   private readonly overlay = new Map<string, OverlayEntry>();
   private readonly schedule: (fn: () => void) => void;
   private batches = 0;
@@ -129,6 +141,15 @@ export abstract class AbstractStore implements Store {
 
   get batchStats(): BatchStats {
     return { batches: this.batches, ops: this.opsWritten };
+  }
+
+  get writeQueueStats(): WriteQueueStats {
+    return {
+      pendingKeys: this.overlay.size,
+      journalBacklogBytes: this.backlogBytes,
+      journalBacklogMaxBytes: this.journal === null ? 0 : MAX_JOURNAL_BACKLOG_BYTES,
+      journalBacklogFull: this.backlogFull,
+    };
   }
 
   open(): Promise<void> {
@@ -308,7 +329,11 @@ export abstract class AbstractStore implements Store {
   /** journal the queued batch and acknowledge it; the device applies it later (flush) */
   private journalStage(): void {
     const batch = this.queued;
-    if (this.journal === null || batch === null || this.backlogBytes >= MAX_JOURNAL_BACKLOG_BYTES) return;
+    if (this.journal === null || batch === null) return;
+    if (this.backlogBytes >= MAX_JOURNAL_BACKLOG_BYTES) {
+      this.backlogFull++;
+      return;
+    }
     try {
       batch.journalSeq = this.journal.append(batch.ops);
       if (batch.sync) this.journal.syncNow();

@@ -31,7 +31,7 @@ export class RecordCache {
   hits = 0;
   misses = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(readonly maxBytes: number) {}
 
   get size(): number {
     return this.map.size;

@@ -105,6 +105,33 @@ describe('shapes: answers that rightly differ from redis-server keep its reply t
     expect(await ours.call('INFO', 'nosuchsection')).to.equal('$0\r\n\r\n');
   });
 
+  it('INFO storage: the record cache and the write queue in front of LevelDB', async () => {
+    const { ours } = await both();
+    const field = (text: string, name: string): number => {
+      const m = new RegExp(`${name}:(\\d+)`).exec(text);
+      expect(m, name).to.not.equal(null);
+      return Number(m![1]);
+    };
+    const before = await ours.call('INFO', 'storage');
+    for (let i = 0; i < 20; i++) await ours.call('SET', `info-storage-${i}`, 'v');
+    for (let i = 0; i < 20; i++) await ours.call('GET', `info-storage-${i}`);
+    const after = await ours.call('INFO', 'storage');
+    expect(after).to.contain('# Storage');
+    expect(field(after, 'record_cache_keys')).to.be.at.least(20);
+    expect(field(after, 'record_cache_hits') - field(before, 'record_cache_hits')).to.be.at.least(20);
+    expect(field(after, 'record_cache_max_bytes')).to.be.above(0);
+    expect(field(after, 'journal_backlog_max_bytes')).to.equal(16 * 1024 * 1024);
+    expect(field(after, 'journal_backlog_full')).to.equal(0);
+    expect(field(after, 'store_pending_keys')).to.be.at.least(0);
+    // the device takes the journaled writes in the background
+    for (let t = 0; field(await ours.call('INFO', 'storage'), 'store_device_ops') - field(before, 'store_device_ops') < 20; t++) {
+      expect(t, 'the device applied the writes').to.be.below(100);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // the other tests here count and scan this server's keys
+    for (let i = 0; i < 20; i++) await ours.call('DEL', `info-storage-${i}`);
+  });
+
   it('TIME: two integer strings, seconds and microseconds, near our clock', async () => {
     const { ours } = await both();
     const m = /^\*2\r\n\$\d+\r\n(\d+)\r\n\$\d+\r\n(\d+)\r\n$/.exec(await ours.call('TIME'));
