@@ -8,7 +8,7 @@ export function renderScale(r: ScaleRecord): string {
   const ratio = r.large.opsPerSec / r.small.opsPerSec;
   const point = (p: ScalePoint): string[] => p.nodes.map((n) =>
     `| ${p.keys.toLocaleString('en-US')} | ${n.node} | ${Number.isFinite(n.keys) ? n.keys.toLocaleString('en-US') : '(timed out)'} | ${mib(n.rssBytes)} | ${mib(n.heapBytes)} | ` +
-    `${mib(n.diskBytes)} | ${(n.diskBytes / p.keys).toFixed(0)} |`);
+    `${mib(n.diskBytes)} | ${(n.diskBytes / p.keys).toFixed(0)} | ${n.cacheHitRate === undefined || !Number.isFinite(n.cacheHitRate) ? '—' : `${(100 * n.cacheHitRate).toFixed(1)}%`} |`);
   const lines = [
     '# Benchmark: scale',
     '',
@@ -39,10 +39,12 @@ export function renderScale(r: ScaleRecord): string {
     '',
     'Per node, after each measurement (RSS and heap from INFO memory: used_memory_rss, used_memory;',
     'disk: `du -sb` of the node\'s data directory; disk/key: that over the cluster\'s key count, so each',
-    'node\'s figure includes its replica of every key it holds):',
+    'node\'s figure includes its replica of every key it holds; cache hits: the share of the node\'s',
+    'record lookups during the mix that its record cache answered, from INFO storage, the rest read',
+    'LevelDB):',
     '',
-    '| cluster keys | node | DBSIZE | RSS MiB | heap MiB | disk MiB | disk bytes/key |',
-    '| ---: | :--- | ---: | ---: | ---: | ---: | ---: |',
+    '| cluster keys | node | DBSIZE | RSS MiB | heap MiB | disk MiB | disk bytes/key | cache hits |',
+    '| ---: | :--- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...point(r.small),
     ...point(r.large),
     '',

@@ -22,6 +22,8 @@ export interface NodeSnapshot {
   rssBytes: number;
   heapBytes: number;
   diskBytes: number;
+  /** share of the node's record lookups during the mix that its record cache answered (INFO storage) */
+  cacheHitRate?: number;
 }
 
 export interface ScalePoint {
@@ -150,15 +152,28 @@ async function antiEntropyRound(port: number): Promise<AntiEntropyRound> {
 }
 
 async function measure(target: RunningTarget, keys: number, quick: boolean, timeout: number, cleanup: Cleanup, settleSeconds: number): Promise<ScalePoint> {
+  const cacheBefore = await Promise.all(target.servers.map((s) => cacheCounters(s.port)));
   const r = await runWorkload(mixSpec(target.livePorts, keys, quick), timeout, cleanup);
+  const cacheAfter = await Promise.all(target.servers.map((s) => cacheCounters(s.port)));
   const both = [r.read, r.update];
   const weighted = (f: 'p50Ms' | 'p99Ms' | 'p999Ms'): number => Math.max(...both.map((o) => o[f]));
   const antiEntropy = await antiEntropyRound(target.servers[0]!.port);
   return {
     keys, settleSeconds, antiEntropy, opsPerSec: r.read.opsPerSec + r.update.opsPerSec,
     p50Ms: weighted('p50Ms'), p99Ms: weighted('p99Ms'), p999Ms: weighted('p999Ms'),
-    nodes: await Promise.all(target.servers.map(async (s) => snapshot(s.name, s.port, dirOf(target, s.name)))),
+    nodes: await Promise.all(target.servers.map(async (s, i) => {
+      const hits = cacheAfter[i]!.hits - cacheBefore[i]!.hits;
+      const lookups = hits + cacheAfter[i]!.misses - cacheBefore[i]!.misses;
+      return { ...(await snapshot(s.name, s.port, dirOf(target, s.name))), cacheHitRate: lookups > 0 ? hits / lookups : NaN };
+    })),
   };
+}
+
+/** the node's record cache counters (INFO storage) */
+async function cacheCounters(port: number): Promise<{ hits: number; misses: number }> {
+  const info = (await probe(port, ['INFO', 'storage'], 5000)).text;
+  const field = (name: string): number => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? NaN);
+  return { hits: field('record_cache_hits'), misses: field('record_cache_misses') };
 }
 
 function dirOf(target: RunningTarget, name: string): string {
