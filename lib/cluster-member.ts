@@ -81,7 +81,10 @@ export class ClusterMember {
     this.hasSeeds = opts.seeds.length > 0;
     this.transfer = new OwnershipTransfer(this.membership, this.records, transport, clock,
       opts.background?.budgetFor('transfer') ?? new FixedRatePacer(opts.transferRate ?? 5000, TRANSFER_PAGE),
-      { replicas: opts.replicas, requestTimeout: opts.requestTimeout, gossipIntervalMs: opts.gossipIntervalMs, pageSize: TRANSFER_PAGE },
+      {
+        replicas: opts.replicas, requestTimeout: opts.requestTimeout, gossipIntervalMs: opts.gossipIntervalMs, pageSize: TRANSFER_PAGE,
+        antiEntropy: (opts.antiEntropyInterval ?? 0) > 0,
+      },
       log.child({ module: 'transfer' }));
     const handoffLog = log.child({ module: 'handoff' });
     if (opts.hintedHandoff === false) {

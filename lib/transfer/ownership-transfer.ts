@@ -6,8 +6,10 @@
  *   `normal` at once: hinted handoff and read repair bring it up to date.
  * - Any ring change: a `normal` node pulls the slots it gained from their previous holders, a few
  *   gossip rounds after the change (so every node routes by the new ring by then). This is the
- *   joiner's catch-up for writes that raced its join, the re-replication after CLUSTER FORGET
- *   (the remaining replicas are the sources), and the quota cascade between old nodes.
+ *   re-replication after CLUSTER FORGET (the remaining replicas are the sources), the quota
+ *   cascade between old nodes, and the joiner's catch-up for writes that raced its join. With
+ *   anti-entropy on, that catch-up pulls only from holders that leave a slot (catchUpPlan): the
+ *   replicas that stay exchange the rest with it anyway.
  * - Leave: `leaving` (still on the ring), push every record of the slots it held to the nodes that
  *   gain them, retrying until all acknowledged; then `removed`, told to every member, a couple of
  *   gossip rounds, and the `left` listeners (the node stops and exits).
@@ -26,7 +28,7 @@ import type { CancelTimer, Clock } from '../util/clock';
 import type { NodeId } from '../versioning/types';
 import { registerTransferHandlers, type TransferCounters } from './handlers';
 import { RecordMover } from './mover';
-import { gainedSlots, pullPlan, pushPlan } from './plan';
+import { catchUpPlan, gainedSlots, pullPlan, pushPlan, type SlotSpan } from './plan';
 
 export interface TransferOptions {
   readonly replicas: number;
@@ -36,6 +38,11 @@ export interface TransferOptions {
   readonly settleRounds?: number;
   /** records per page; default 256 */
   readonly pageSize?: number;
+  /**
+   * anti-entropy runs between replicas: a joiner's catch-up after its own join then pulls only
+   * from holders that leave a slot (catchUpPlan), not the whole range again
+   */
+  readonly antiEntropy?: boolean;
 }
 
 export interface TransferStats {
@@ -182,10 +189,17 @@ export class OwnershipTransfer {
   /** pulls what `self` gains from before to after; true when every gained slot came from a holder */
   private async pullAll(before: Ring, after: Ring): Promise<boolean> {
     const self = this.membership.self;
+    const done = await this.pullFrom(pullPlan(before, after, self, this.n));
+    if (!this.running) return false;
+    return gainedSlots(before, after, self, this.n).every((slot) => preferenceList(before, slot, this.n).some((id) => done.has(id)));
+  }
+
+  /** pulls each source's spans; the sources that gave everything asked (stops early when stopped) */
+  private async pullFrom(plan: Map<NodeId, SlotSpan[]>): Promise<Set<NodeId>> {
     const done = new Set<NodeId>();
-    for (const [source, spans] of pullPlan(before, after, self, this.n)) {
+    for (const [source, spans] of plan) {
       const m = this.membership.member(source);
-      if (!this.running) return false;
+      if (!this.running) return done;
       if (m === undefined || m.status === 'removed') continue;
       try {
         await this.mover.pull(m.address, spans);
@@ -196,7 +210,7 @@ export class OwnershipTransfer {
         this.log.warn({ source, err: (err as Error).message }, 'pull failed');
       }
     }
-    return gainedSlots(before, after, self, this.n).every((slot) => preferenceList(before, slot, this.n).some((id) => done.has(id)));
+    return done;
   }
 
   private ringChanged(ring: Ring): void {
@@ -210,6 +224,15 @@ export class OwnershipTransfer {
       this.queue = this.queue.then(async () => {
         try {
           if (!this.running) return;
+          const self = this.membership.self;
+          if (this.opts.antiEntropy === true && !before.members.some((m) => m.id === self)) {
+            // this node's own join: it pulled these slots while joining; what raced it is on the
+            // replicas that stay (anti-entropy brings it) or on holders that leave the slot
+            const plan = catchUpPlan(before, ring, self, this.n);
+            const done = await this.pullFrom(plan);
+            this.log.info({ complete: done.size === plan.size, sources: plan.size }, 'caught up on writes that raced the join');
+            return;
+          }
           const ok = await this.pullAll(before, ring);
           this.log.info({ complete: ok }, 'pulled the slots a ring change gave this node');
         } catch (err) {

@@ -71,6 +71,22 @@ export function pullPlan(before: Ring, after: Ring, self: NodeId, n: number): Ma
 }
 
 /**
+ * A joiner's catch-up after its own join (writes that raced it went to the slots' previous
+ * holders): per previous holder that is no longer among a gained slot's first n, the spans of
+ * those slots. Holders that stay replicas are left out: anti-entropy between the slot's replicas
+ * brings over what they have, so only a node that leaves the slot can hold something no replica
+ * will ever exchange.
+ */
+export function catchUpPlan(before: Ring, after: Ring, self: NodeId, n: number): Map<NodeId, SlotSpan[]> {
+  const pairs: Array<[NodeId, number]> = [];
+  for (const slot of gainedSlots(before, after, self, n)) {
+    const stays = new Set(preferenceList(after, slot, n));
+    for (const id of preferenceList(before, slot, n)) if (id !== self && !stays.has(id)) pairs.push([id, slot]);
+  }
+  return groupBy(pairs);
+}
+
+/**
  * Pushes of a leaving `self` (in `before`, not in `after`): per node that gains a slot self held,
  * the spans of those slots. Gains between other nodes (the placement's quota cascade) are not
  * self's to push: their new holders pull them when they see the new ring (pullPlan).

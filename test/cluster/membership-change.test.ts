@@ -18,7 +18,7 @@ const SEEDS = [11, 12, 13];
 const KEYS = 300;
 
 /** boots one more node on the simulated network, seeded with every existing node */
-async function bootJoiner(c: SimCluster, id: NodeId): Promise<ClusterMember> {
+async function bootJoiner(c: SimCluster, id: NodeId, antiEntropyInterval?: number): Promise<ClusterMember> {
   const store = new MemoryStore({ tick: 'microtask' });
   await store.open();
   const address = `${id}:17000`;
@@ -26,6 +26,7 @@ async function bootJoiner(c: SimCluster, id: NodeId): Promise<ClusterMember> {
     self: { id, address, respHost: '127.0.0.1', respPort: 7100, zone: 'default', weight: 1 },
     seeds: c.ids.map((_, i) => c.address(i)),
     replicas: 3, readQuorum: 2, writeQuorum: 2, requestTimeout: 200, vnodesPerWeight: 16, gossipIntervalMs: 100,
+    antiEntropyInterval,
   }, pino({ level: process.env.JLOG ?? 'silent' }));
   await member.start();
   return member;
@@ -87,6 +88,32 @@ describe('cluster: membership changes (join, leave, forget)', function () {
       const share = [...latest.keys()].filter((k) => preferenceList(ring, keySlot(key(k)), 3).includes('n5')).length;
       expect(share, `seed ${seed}: the joiner's share of ${KEYS} keys`).to.be.within(KEYS * 0.3, KEYS * 0.7);
       expect(joiner.transfer.stats().pulled, `seed ${seed}: records pulled`).to.be.at.least(share);
+      await joiner.stop();
+      await c.stop();
+    }
+  });
+
+  it('with anti-entropy on, a joiner does not pull its range a second time: writes that raced its join reach it by anti-entropy', async () => {
+    for (const seed of SEEDS) {
+      // two nodes and N=3: every holder of every slot stays a replica when the third joins
+      const c = await SimCluster.start({ nodes: 2, seed, antiEntropyInterval: 200 });
+      await c.settle();
+      const latest = new Map<string, string>();
+      await writeAll(c, latest, 'before', [0, 1], 100);
+      const joiner = await bootJoiner(c, 'n2', 200);
+      let pulledAtJoin = -1;
+      for (let round = 0; round < 100 && pulledAtJoin < 0; round++) {
+        await writeAll(c, latest, `during${round}`, [0, 1], 20);
+        await c.pass(100);
+        if (joiner.membership.selfInfo().status === 'normal') pulledAtJoin = joiner.transfer.stats().pulled;
+      }
+      expect(pulledAtJoin, `seed ${seed}: the joiner turned normal`).to.be.at.least(100);
+      await writeAll(c, latest, 'after', [0, 1], 30);
+      await c.pass(5_000); // gossip spreads the join; the ring-change catch-up and anti-entropy rounds run
+      expect(joiner.transfer.stats().pulled, `seed ${seed}: records pulled after the join`).to.equal(pulledAtJoin);
+      const holders = liveMembers(c);
+      holders.set('n2', joiner);
+      expect(await missing(joiner.membership.ring(), latest, holders), `seed ${seed}`).to.deep.equal([]);
       await joiner.stop();
       await c.stop();
     }

@@ -31,6 +31,8 @@ export interface SimClusterOptions {
   readonly hintedHandoff?: boolean;
   /** ms a dead record is kept before tombstone GC may reap it; default 1 hour */
   readonly tombstoneGraceMs?: number;
+  /** ms between anti-entropy rounds; default 0 (off) */
+  readonly antiEntropyInterval?: number;
 }
 
 /** what run() throws when a promise does not settle within its cap of simulated time */
@@ -86,6 +88,7 @@ export class SimCluster {
         gossipIntervalMs: opts.gossipIntervalMs ?? 100,
         hintedHandoff: opts.hintedHandoff ?? true,
         tombstoneGraceMs: opts.tombstoneGraceMs,
+        antiEntropyInterval: opts.antiEntropyInterval,
       });
       const store = new MemoryStore({ tick: 'microtask' });
       await store.open();

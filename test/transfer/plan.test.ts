@@ -1,7 +1,7 @@
 /** Ownership transfer plans: what a joiner pulls and from whom, what a leaver pushes and to whom. */
 import { expect } from 'chai';
 import { buildRing, ownedSlots, preferenceList } from '../../lib/ring';
-import { gainedSlots, inSpans, pullPlan, pushPlan, spanSlots, spansOf } from '../../lib/transfer/plan';
+import { catchUpPlan, gainedSlots, inSpans, pullPlan, pushPlan, spanSlots, spansOf } from '../../lib/transfer/plan';
 import { decodePullReply, decodePullRequest, encodePullReply, encodePullRequest } from '../../lib/transfer/messages';
 import { encodeRecord, emptyRecord } from '../../lib/versioning';
 import { keySlot } from '../../lib/ring';
@@ -27,6 +27,27 @@ describe('transfer: plans', () => {
     }
     const asked = [...plan.values()].reduce((n, s) => n + spanSlots(s), 0);
     expect(asked).to.equal(gained.length * 3);
+  });
+
+  it("a joiner's catch-up after its join asks only the holders that leave a gained slot", () => {
+    const before = ring(['a', 'b', 'c', 'd', 'e']);
+    const after = ring(['a', 'b', 'c', 'd', 'e', 'f']);
+    const plan = catchUpPlan(before, after, 'f', 3);
+    const gained = gainedSlots(before, after, 'f', 3);
+    let asked = 0;
+    for (const slot of gained) {
+      const stays = preferenceList(after, slot, 3);
+      for (const id of preferenceList(before, slot, 3)) {
+        const leaves = !stays.includes(id);
+        expect(plan.has(id) && inSpans(plan.get(id)!, slot), `slot ${slot} from ${id}`).to.equal(leaves);
+        if (leaves) asked++;
+      }
+    }
+    expect([...plan.values()].reduce((n, s) => n + spanSlots(s), 0)).to.equal(asked);
+    // at least one holder gives way to the joiner per slot, far fewer than every holder
+    expect(asked).to.be.at.least(gained.length).and.below(gained.length * 2);
+    // with no more nodes than replicas, every holder stays: nothing to pull
+    expect(catchUpPlan(ring(['a', 'b']), ring(['a', 'b', 'c']), 'c', 3).size).to.equal(0);
   });
 
   it("a leaver pushes each slot it held to the node that takes its place, and nothing it did not hold", () => {
