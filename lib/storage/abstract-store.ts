@@ -77,7 +77,10 @@ interface OverlayEntry {
 
 const noop = (): void => undefined;
 
-/** batches the device may apply at once (LevelDB queues them; overlap hides the thread hop) */
+/**
+ * Without a journal, batches the device may apply at once (LevelDB queues them; overlap hides the
+ * thread hop). With one, a single device write at a time takes every journaled batch (flushJournaled).
+ */
 const MAX_IN_FLIGHT = 4;
 /** most ops in one device write of journaled batches (a batch larger on its own goes alone) */
 const MAX_DEVICE_OPS = 65_536;
