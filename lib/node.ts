@@ -17,12 +17,15 @@ import { setMembershipAdmin } from './resp/commands/cluster';
 import { Dispatcher } from './resp/dispatcher';
 import { RespServer } from './resp/server';
 import { makeLimits } from './resp/limits';
-import type { ServerContext, ServerStats } from './resp/context';
+import type { AdmissionStats, ServerContext, ServerStats } from './resp/context';
 import { systemClock, type Clock } from './util/clock';
 import { LatencyTracker } from './observability/latency';
 import { monotonicNs } from './util/clock';
 import { BackgroundController } from './background/controller';
 import { storageInfo } from './observability/storage-info';
+
+/** before the RESP server exists */
+const NO_ADMISSION: AdmissionStats = { running: 0, limit: 0, waitingClients: 0, waitingCommands: 0, delayed: 0 };
 
 /** the package version, found by walking up from this file (works from lib/ and from dist/lib/) */
 function packageVersion(): string {
@@ -142,7 +145,8 @@ export class QuorumNode {
         replicas: () => keyspace.quorum().n,
       },
       commands,
-      clients: { list: () => resp?.list() ?? [], get: (id) => resp?.get(id), kill: (id) => resp?.kill(id) ?? false },
+      clients: { list: () => resp?.list() ?? [], get: (id) => resp?.get(id), kill: (id) => resp?.kill(id) ?? false,
+        admission: () => resp?.admission() ?? NO_ADMISSION },
       stats,
       infoSections: () => [
         ['cluster', [
@@ -176,6 +180,7 @@ export class QuorumNode {
           maxQueryBuffer: config.clientQueryBufferLimit,
         }),
         maxclients: config.maxclients,
+        maxRunningCommands: config.maxRunningCommands,
         idleTimeout: config.timeout,
         requirepass: config.requirepass,
       },

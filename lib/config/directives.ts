@@ -98,6 +98,13 @@ export const DIRECTIVES: readonly Directive[] = [
   directive({ name: 'loglevel', field: 'loglevel', type: oneOf(LOG_LEVELS), default: { value: 'notice' } }),
   directive({ name: 'logfile', field: 'logfile', type: scalar('a file name', (s) => s, String), default: { value: '' } }),
   directive({ name: 'maxclients', field: 'maxclients', type: integer(1), default: { value: 10000 } }),
+  directive({
+    // a write waiting for fsync holds its place: the syncing modes let more wait, so that one
+    // fsync covers more writes
+    name: 'max-running-commands', field: 'maxRunningCommands', type: integer(0, 2 ** 31 - 1),
+    default: { derive: (c) => (c.fsync === 'always' || c.fsync === 'coordinator' ? 1024 : 128) },
+    dependsOn: ['fsync'],
+  }),
   directive({ name: 'timeout', field: 'timeout', type: integer(0, 2 ** 31 - 1), default: { value: 0 } }),
   directive({
     name: 'proto-max-bulk-len', field: 'protoMaxBulkLen', type: memory(MB, '1mb'),

@@ -53,6 +53,8 @@ export interface Config {
   /** '' = stdout */
   readonly logfile: string;
   readonly maxclients: number;
+  /** client commands the node runs at once; later ones wait in their connection, in order. 0 = no bound */
+  readonly maxRunningCommands: number;
   /** client idle seconds; 0 = never close */
   readonly timeout: number;
   /** bytes */

@@ -13,6 +13,7 @@ import type { ClientState } from './context';
 import type { Dispatcher } from './dispatcher';
 import { ErrorReply, type Reply } from './reply';
 import { encodeReply } from './encoder';
+import type { Admission, AdmissionWaiter } from './admission';
 
 function isPromise(x: Reply | Promise<Reply>): x is Promise<Reply> {
   return x instanceof Promise;
@@ -47,7 +48,7 @@ const COMPACT_AT = 1024;
 const MAX_PENDING_REPLIES = 4096;
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
-export class Connection {
+export class Connection implements AdmissionWaiter {
   private readonly parser: RequestParser;
   private readonly slots: Slot[] = [];
   private head = 0;
@@ -59,6 +60,8 @@ export class Connection {
   private barrier: Promise<unknown> | null = null;
   /** keyed commands dispatched since that keyless command */
   private group: KeyedGroup = newGroup();
+  /** commands (or a protocol error) parsed while the node was at its admission bound, in order */
+  private backlog: Array<Buffer[] | ProtocolError> | null = null;
 
   constructor(
     private readonly socket: Socket,
@@ -66,6 +69,7 @@ export class Connection {
     private readonly dispatcher: Dispatcher,
     limits: ParserLimits,
     private readonly log: Logger,
+    private readonly admission: Admission,
   ) {
     this.parser = new RequestParser(limits, {
       onCommand: (args) => this.onCommand(args),
@@ -77,6 +81,7 @@ export class Connection {
       if (!this.closing) this.parser.feed(chunk);
     });
     socket.on('drain', () => this.maybeResume());
+    socket.on('close', () => admission.forget(this, this.backlog?.length ?? 0));
   }
 
   queuedBytes(): number {
@@ -94,6 +99,43 @@ export class Connection {
 
   private onCommand(args: Buffer[]): void {
     if (this.closing) return;
+    if (this.backlog !== null) {
+      this.backlog.push(args);
+      this.admission.delay(this);
+      if (this.slots.length - this.head + this.backlog.length > MAX_PENDING_REPLIES) this.pause();
+      return;
+    }
+    // before AUTH the parser's limits depend on each command's outcome: such a client never waits
+    if (this.admission.full && this.client.authenticated) {
+      this.backlog = [args];
+      this.admission.delay(this);
+      return;
+    }
+    this.execute(args);
+  }
+
+  /** start up to `max` commands of the backlog, in order; true when none are left */
+  admit(max: number): boolean {
+    const backlog = this.backlog;
+    if (backlog === null) return true;
+    let i = 0;
+    while (i < backlog.length && i < max && !this.closing) {
+      const next = backlog[i++];
+      if (Array.isArray(next)) this.execute(next);
+      else this.answerProtocolError(next);
+    }
+    if (this.closing) i = backlog.length; // the rest come after a QUIT or a protocol error
+    this.admission.started(i);
+    if (i < backlog.length) {
+      backlog.splice(0, i);
+      return false;
+    }
+    this.backlog = null;
+    this.maybeResume();
+    return true;
+  }
+
+  private execute(args: Buffer[]): void {
     const slot: Slot = { done: false, reply: null, close: false, group: null };
     this.slots.push(slot);
     const prepared = this.dispatcher.prepare(args);
@@ -118,9 +160,17 @@ export class Connection {
       this.group = newGroup();
     }
     if (isPromise(result)) {
+      const admission = this.admission;
+      admission.enter();
       result.then(
-        (r) => this.complete(slot, r),
-        (err: unknown) => this.complete(slot, new ErrorReply(`ERR internal error: ${String(err)}`)),
+        (r) => {
+          this.complete(slot, r);
+          admission.leave();
+        },
+        (err: unknown) => {
+          this.complete(slot, new ErrorReply(`ERR internal error: ${String(err)}`));
+          admission.leave();
+        },
       );
       if (this.slots.length - this.head > MAX_PENDING_REPLIES) this.pause();
     } else {
@@ -190,7 +240,7 @@ export class Connection {
 
   private maybeResume(): void {
     if (!this.paused) return;
-    if (this.slots.length - this.head > MAX_PENDING_REPLIES / 2) return;
+    if (this.slots.length - this.head + (this.backlog?.length ?? 0) > MAX_PENDING_REPLIES / 2) return;
     if (this.socket.writableLength > MAX_OUTPUT_BYTES / 2) return;
     this.paused = false;
     this.socket.resume();
@@ -204,6 +254,16 @@ export class Connection {
       this.socket.destroy();
       return;
     }
+    // answered in its place among the commands before it
+    if (this.backlog !== null) {
+      this.backlog.push(err);
+      this.admission.delay(this);
+    } else {
+      this.answerProtocolError(err);
+    }
+  }
+
+  private answerProtocolError(err: ProtocolError): void {
     const slot: Slot = { done: false, reply: null, close: false, group: null };
     this.slots.push(slot);
     this.client.closeAfterReply = true;

@@ -33,6 +33,18 @@ export interface ClientRegistry {
   list(): ClientState[];
   get(id: number): ClientState | undefined;
   kill(id: number): boolean;
+  /** the bound on commands run at once (max-running-commands) and what waits for it */
+  admission(): AdmissionStats;
+}
+
+export interface AdmissionStats {
+  readonly running: number;
+  /** Infinity: no bound */
+  readonly limit: number;
+  readonly waitingClients: number;
+  readonly waitingCommands: number;
+  /** commands that waited since start */
+  readonly delayed: number;
 }
 
 export interface ServerStats {

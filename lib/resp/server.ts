@@ -2,15 +2,18 @@
 import net from 'node:net';
 import type { Logger } from 'pino';
 import { Connection } from './connection';
+import { Admission } from './admission';
 import type { Dispatcher } from './dispatcher';
 import type { ParserLimits } from './limits';
-import type { ClientRegistry, ClientState, ServerContext } from './context';
+import type { AdmissionStats, ClientRegistry, ClientState, ServerContext } from './context';
 
 export interface RespServerOptions {
   readonly bind: readonly string[];
   readonly port: number;
   readonly limits: ParserLimits;
   readonly maxclients: number;
+  /** client commands run at once, node-wide (0: no bound) */
+  readonly maxRunningCommands: number;
   /** idle seconds before a client is closed; 0 = never */
   readonly idleTimeout: number;
   readonly requirepass: string | null;
@@ -20,13 +23,16 @@ export class RespServer implements ClientRegistry {
   private readonly servers: net.Server[] = [];
   private readonly conns = new Map<number, { conn: Connection; socket: net.Socket }>();
   private nextId = 1;
+  private readonly gate: Admission;
 
   constructor(
     private readonly opts: RespServerOptions,
     private readonly dispatcher: Dispatcher,
     private readonly server: ServerContext,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.gate = new Admission(opts.maxRunningCommands === 0 ? Infinity : opts.maxRunningCommands);
+  }
 
   async listen(): Promise<void> {
     for (const host of this.opts.bind) {
@@ -63,6 +69,11 @@ export class RespServer implements ClientRegistry {
     return true;
   }
 
+  admission(): AdmissionStats {
+    const a = this.gate;
+    return { running: a.running, limit: a.limit, waitingClients: a.waitingConnections, waitingCommands: a.waitingCommands, delayed: a.delayed };
+  }
+
   private accept(socket: net.Socket): void {
     const stats = this.server.stats;
     stats.connectionsReceived++;
@@ -91,7 +102,7 @@ export class RespServer implements ClientRegistry {
       closeAfterReply: false,
       stats: () => ({ qbuf: conn?.queuedBytes() ?? 0, obl: conn?.outputBytes() ?? 0 }),
     };
-    conn = new Connection(socket, client, this.dispatcher, this.opts.limits, this.log);
+    conn = new Connection(socket, client, this.dispatcher, this.opts.limits, this.log, this.gate);
     this.conns.set(id, { conn, socket });
     if (this.opts.idleTimeout > 0) {
       socket.setTimeout(this.opts.idleTimeout * 1000, () => socket.destroy());

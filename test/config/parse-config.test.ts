@@ -22,7 +22,7 @@ describe('config/parseConfig', () => {
         port: 6380, clusterPort: 16380, nodeId: null, dir: null, zone: 'default', weight: 1,
         replicas: 3, readQuorum: 2, writeQuorum: 2, requestTimeout: 1000, hintedHandoff: true,
         antiEntropyInterval: 10000, fsync: 'everysec', latencyTargetMs: 20, backgroundController: true, clusterSecret: null,
-        requirepass: null, loglevel: 'notice', logfile: '', maxclients: 10000, timeout: 0,
+        requirepass: null, loglevel: 'notice', logfile: '', maxclients: 10000, maxRunningCommands: 128, timeout: 0,
         protoMaxBulkLen: 512 * 1024 * 1024, clientQueryBufferLimit: 1024 * 1024 * 1024,
         protoMaxMultibulkLen: 1048576, protoInlineMaxSize: 64 * 1024, maxSiblings: 100,
         maxHintsPerTarget: 100000, maxHints: 1000000, vnodesPerWeight: 64,
@@ -40,6 +40,11 @@ describe('config/parseConfig', () => {
     it('caps unset read-quorum and write-quorum at replicas', () => {
       const c = parseConfig({ text: 'replicas 1', argv: [] });
       expect([c.readQuorum, c.writeQuorum]).to.deep.equal([1, 1]);
+    });
+
+    it('lets more commands run at once when writes wait for fsync', () => {
+      const bound = (fsync: string) => parseConfig({ argv: ['--fsync', fsync] }).maxRunningCommands;
+      expect(['no', 'everysec', 'coordinator', 'always'].map(bound)).to.deep.equal([128, 128, 1024, 1024]);
     });
 
     it('caps unset max-hints-per-target at max-hints', () => {
@@ -82,6 +87,7 @@ describe('config/parseConfig', () => {
       ['loglevel', ['warning'], 'loglevel', 'warning', 'loud'],
       ['logfile', ['/tmp/q.log'], 'logfile', '/tmp/q.log', null],
       ['maxclients', ['100'], 'maxclients', 100, '0'],
+      ['max-running-commands', ['0'], 'maxRunningCommands', 0, '-1'],
       ['timeout', ['300'], 'timeout', 300, '1.5'],
       ['proto-max-bulk-len', ['2mb'], 'protoMaxBulkLen', 2 * 1024 * 1024, '1000'],
       ['client-query-buffer-limit', ['2GB'], 'clientQueryBufferLimit', 2 * 1024 ** 3, '1x'],

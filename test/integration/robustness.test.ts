@@ -195,3 +195,37 @@ describe('robustness: malformed input, huge values, long pipelines, many clients
     }
   });
 });
+
+describe('robustness: a node at its max-running-commands bound', function () {
+  this.timeout(30000);
+  let qkv: ServerProcess | undefined;
+  before(async () => {
+    qkv = await startNode({ args: ['--max-running-commands', '2'] });
+  });
+  after(() => disposeAll(qkv));
+
+  it('20 ioredis clients pipelining 100 SET/GET each: every answer right and in order; INFO counts those that waited', async () => {
+    const clients = Array.from({ length: 20 }, () => ioClient(qkv!.port));
+    try {
+      await Promise.all(
+        clients.map(async (client, n) => {
+          const p = client.pipeline();
+          for (let i = 0; i < 50; i++) p.set(`b:${n}:${i % 7}`, `${n}-${i}`).get(`b:${n}:${i % 7}`);
+          const res = await p.exec();
+          res!.forEach(([err, v], j) => {
+            expect(err).to.equal(null);
+            expect(v).to.equal(j % 2 === 0 ? 'OK' : `${n}-${(j - 1) / 2}`);
+          });
+        }),
+      );
+      const info = await clients[0].info();
+      const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1]);
+      expect(field('max_running_commands')).to.equal(2);
+      expect(field('total_delayed_commands')).to.be.above(0);
+      // every pipeline answered: nothing runs or waits (INFO counts itself once it has answered)
+      expect([field('running_commands'), field('waiting_commands'), field('waiting_clients')]).to.deep.equal([0, 0, 0]);
+    } finally {
+      for (const c of clients) c.disconnect();
+    }
+  });
+});

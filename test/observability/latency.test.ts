@@ -31,7 +31,10 @@ function rig() {
     commands: new CommandTable(defs),
     config: { port: 7000, maxclients: 10, fsync: 'no', maxSiblings: 16 },
     keyspace: { quorum: () => ({ n: 3, r: 2, w: 2 }) },
-    clients: { list: () => [], get: () => undefined, kill: () => false },
+    clients: {
+      list: () => [], get: () => undefined, kill: () => false,
+      admission: () => ({ running: 0, limit: 0, waitingClients: 0, waitingCommands: 0, delayed: 0 }),
+    },
     nodeId: 'n1',
     version: '0.0.0',
     infoSections: () => [['latencystats', tracker.infoFields()]],

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import pino from 'pino';
 import { Connection } from '../../lib/resp/connection';
+import { Admission } from '../../lib/resp/admission';
 import type { ClientState } from '../../lib/resp/context';
 import type { Dispatcher, Prepared } from '../../lib/resp/dispatcher';
 import { SimpleString, type Reply } from '../../lib/resp/reply';
@@ -79,10 +80,12 @@ const client = (): ClientState => ({
 /** lets promise callbacks and the connection's setImmediate write run */
 const settleTicks = (): Promise<void> => new Promise((r) => setImmediate(() => setImmediate(r)));
 
-function open(): { socket: FakeSocket; dispatcher: FakeDispatcher; conn: Connection } {
+function open(
+  admission = new Admission(1_000_000),
+  dispatcher = new FakeDispatcher(),
+): { socket: FakeSocket; dispatcher: FakeDispatcher; conn: Connection } {
   const socket = new FakeSocket();
-  const dispatcher = new FakeDispatcher();
-  const conn = new Connection(socket as unknown as Socket, client(), dispatcher as unknown as Dispatcher, DEFAULT_LIMITS, pino({ level: 'silent' }));
+  const conn = new Connection(socket as unknown as Socket, client(), dispatcher as unknown as Dispatcher, DEFAULT_LIMITS, pino({ level: 'silent' }), admission);
   return { socket, dispatcher, conn };
 }
 
@@ -141,5 +144,94 @@ describe('resp Connection: ordering of a pipeline', () => {
     dispatcher.settle('K k5000');
     await settleTicks();
     expect(conn.queuedSlots).to.equal(0);
+  });
+});
+
+describe('resp Connection: the node-wide bound on running commands (max-running-commands)', () => {
+  it('starts no more than the bound; the rest start in order as running ones answer', async () => {
+    const admission = new Admission(2);
+    const { socket, dispatcher } = open(admission);
+    socket.send(['K', 'a'], ['K', 'b'], ['K', 'c'], ['P'], ['K', 'd']);
+    await settleTicks();
+    expect(dispatcher.started).to.deep.equal(['K a', 'K b']);
+    expect([admission.running, admission.waitingCommands, admission.delayed]).to.deep.equal([2, 3, 3]);
+    dispatcher.settle('K b');
+    await settleTicks();
+    expect(dispatcher.started).to.deep.equal(['K a', 'K b', 'K c']);
+    dispatcher.settle('K a');
+    dispatcher.settle('K c');
+    await settleTicks();
+    // P, keyless, started once everything before it answered; K d waits for P
+    expect(dispatcher.started).to.deep.equal(['K a', 'K b', 'K c', 'P']);
+    dispatcher.settle('P');
+    await settleTicks();
+    dispatcher.settle('K d');
+    await settleTicks();
+    expect(socket.written).to.equal('+K a\r\n+K b\r\n+K c\r\n+P\r\n+K d\r\n');
+    expect([admission.running, admission.waitingCommands, admission.waitingConnections]).to.deep.equal([0, 0, 0]);
+  });
+
+  it('shares the bound between connections, which take turns', async () => {
+    const admission = new Admission(1);
+    const dispatcher = new FakeDispatcher();
+    const one = open(admission, dispatcher);
+    const two = open(admission, dispatcher);
+    one.socket.send(['K', 'a1'], ['K', 'a2']);
+    two.socket.send(['K', 'b1']);
+    await settleTicks();
+    expect(dispatcher.started).to.deep.equal(['K a1']);
+    dispatcher.settle('K a1');
+    await settleTicks();
+    // the first in line is connection one (its a2 waited first); two's b1 comes next
+    expect(dispatcher.started).to.deep.equal(['K a1', 'K a2']);
+    dispatcher.settle('K a2');
+    await settleTicks();
+    expect(dispatcher.started).to.deep.equal(['K a1', 'K a2', 'K b1']);
+    dispatcher.settle('K b1');
+    await settleTicks();
+    expect(one.socket.written).to.equal('+K a1\r\n+K a2\r\n');
+    expect(two.socket.written).to.equal('+K b1\r\n');
+  });
+
+  it('answers a protocol error in its place after the commands that waited before it', async () => {
+    const admission = new Admission(1);
+    const { socket, dispatcher } = open(admission);
+    socket.send(['K', 'a'], ['K', 'b']);
+    socket.emit('data', Buffer.from('*1\r\n$x\r\n', 'latin1'));
+    await settleTicks();
+    expect(socket.written).to.equal('');
+    dispatcher.settle('K a');
+    await settleTicks();
+    dispatcher.settle('K b');
+    await settleTicks();
+    expect(socket.written).to.match(/^\+K a\r\n\+K b\r\n-ERR Protocol error: [^\r]+\r\n$/);
+  });
+
+  it('forgets a closed connection and what it still had waiting', async () => {
+    const admission = new Admission(1);
+    const dispatcher = new FakeDispatcher();
+    const one = open(admission, dispatcher);
+    const two = open(admission, dispatcher);
+    one.socket.send(['K', 'a']);
+    two.socket.send(['K', 'b'], ['K', 'c']);
+    await settleTicks();
+    expect(admission.waitingCommands).to.equal(2);
+    two.socket.emit('close');
+    expect([admission.waitingCommands, admission.waitingConnections]).to.deep.equal([0, 0]);
+    dispatcher.settle('K a');
+    await settleTicks();
+    expect(dispatcher.started).to.deep.equal(['K a']);
+    expect(admission.running).to.equal(0);
+  });
+
+  it('lets a client that has not authenticated run its commands without waiting', async () => {
+    const admission = new Admission(1);
+    const socket = new FakeSocket();
+    const dispatcher = new FakeDispatcher();
+    const c = { ...client(), authenticated: false };
+    new Connection(socket as unknown as Socket, c, dispatcher as unknown as Dispatcher, DEFAULT_LIMITS, pino({ level: 'silent' }), admission);
+    socket.send(['K', 'a'], ['K', 'b']);
+    await settleTicks();
+    expect(dispatcher.started).to.deep.equal(['K a', 'K b']);
   });
 });

@@ -13,6 +13,7 @@ function builtin(ctx: CommandContext): Section[] {
   const mem = process.memoryUsage();
   const q = s.keyspace.quorum();
   const cpu = process.cpuUsage();
+  const adm = s.clients.admission();
   return [
     ['server', [
       ['redis_version', '7.0.0'],
@@ -31,6 +32,10 @@ function builtin(ctx: CommandContext): Section[] {
     ['clients', [
       ['connected_clients', s.clients.list().length],
       ['maxclients', s.config.maxclients],
+      ['running_commands', adm.running],
+      ['max_running_commands', Number.isFinite(adm.limit) ? adm.limit : 0],
+      ['waiting_clients', adm.waitingClients],
+      ['waiting_commands', adm.waitingCommands],
     ]],
     ['memory', [
       ['used_memory', mem.heapUsed],
@@ -50,6 +55,7 @@ function builtin(ctx: CommandContext): Section[] {
       ['total_connections_received', s.stats.connectionsReceived],
       ['total_commands_processed', s.stats.commandsProcessed],
       ['rejected_connections', s.stats.rejectedConnections],
+      ['total_delayed_commands', adm.delayed],
       ['sibling_limit_exceeded', s.stats.siblingLimitExceeded],
     ]],
     ['replication', [
