@@ -21,6 +21,8 @@ import { QuorumError } from './quorum-tally';
 import { buf, pack, packVersion, unpackObject } from './messages';
 import { SLOTS } from '../storage/keys';
 import { coordinatorHints } from '../handoff/coordinator-hints';
+import { ReplicaBatcher } from './replica-batch';
+import { REPLICA_READS, REPLICA_WRITES } from './replica-requests';
 import type { Clock } from '../util/clock';
 
 export interface CoordinatorOptions {
@@ -55,6 +57,9 @@ export class Coordinator implements Keyspace {
   readonly stats: CoordinatorStats = { readRepairs: 0, forwarded: 0 };
   /** per node, the forwarding hops waiting on it: given up at once when it is suspected */
   private readonly hops = new Map<NodeId, Set<() => void>>();
+  /** writes (reads) to one replica issued together leave as one request */
+  private readonly replicaWrites = new ReplicaBatcher(REPLICA_WRITES, (id, type, body) => this.request(id, type, body));
+  private readonly replicaReads = new ReplicaBatcher(REPLICA_READS, (id, type, body) => this.request(id, type, body));
 
   constructor(
     private readonly view: ClusterView,
@@ -213,12 +218,11 @@ export class Coordinator implements Keyspace {
 
   private async readReplica(id: NodeId, slot: number, key: Buffer): Promise<VRecord> {
     if (id === this.view.self) return this.records.get(slot, key);
-    const res = unpackObject(await this.request(id, MessageType.REPLICA_READ, pack({ k: key })));
-    return decodeRecord(buf(res, 'r'));
+    return decodeRecord(await this.replicaReads.send(id, key));
   }
 
-  private async writeReplica(id: NodeId, key: Buffer, record: Buffer, hintFor: NodeId | undefined): Promise<void> {
-    await this.request(id, MessageType.REPLICA_WRITE, pack({ k: key, r: record, h: hintFor ?? null }));
+  private writeReplica(id: NodeId, key: Buffer, record: Buffer, hintFor: NodeId | undefined): Promise<void> {
+    return this.replicaWrites.send(id, { key, record, hintFor: hintFor ?? null });
   }
 
   private async request(id: NodeId, type: MessageType, body: Buffer, timeout = this.opts.requestTimeout): Promise<Buffer> {

@@ -30,6 +30,10 @@ export enum MessageType {
   COORDINATE_WRITE = 19,
   /** a replica's records of a window of slots (cluster-wide KEYS / SCAN / DBSIZE) */
   REPLICA_SCAN = 20,
+  /** several REPLICA_WRITEs in one request, answered with which of them failed */
+  REPLICA_WRITE_BATCH = 21,
+  /** several REPLICA_READs in one request, answered with each key's record (or why not) */
+  REPLICA_READ_BATCH = 22,
 
   // — membership / gossip (48–79) —
   GOSSIP = 48,

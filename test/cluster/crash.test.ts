@@ -5,6 +5,7 @@
  */
 import { expect } from 'chai';
 import { buf, unpackObject } from '../../lib/coordinator/messages';
+import { writeFailures } from '../../lib/coordinator/replica-requests';
 import { FrameKind } from '../../lib/transport/frame';
 import { MessageType } from '../../lib/transport/message-type';
 import { randomInt } from '../../lib/util/rng';
@@ -21,19 +22,26 @@ interface Ack {
   readonly record: VRecord;
 }
 
-/** every record node `victim` acknowledged to a REPLICA_WRITE, seen on the wire */
+/** every record node `victim` acknowledged to a REPLICA_WRITE (alone or in a batch), seen on the wire */
 function watchAcks(c: SimCluster, victim: number): Ack[] {
-  const asked = new Map<string, Ack>();
+  const asked = new Map<string, Ack[]>();
   const acked: Ack[] = [];
   const at = c.address(victim);
   c.network.onMessage((m) => {
-    if (m.type !== MessageType.REPLICA_WRITE) return;
+    const batch = m.type === MessageType.REPLICA_WRITE_BATCH;
+    if (m.type !== MessageType.REPLICA_WRITE && !batch) return;
     if (m.kind === FrameKind.REQUEST && m.to === at) {
       const body = unpackObject(m.body);
-      asked.set(`${m.from}#${m.requestId}`, { key: Buffer.from(buf(body, 'k')), record: decodeRecord(buf(body, 'r')) });
+      const writes = batch
+        ? (body.k as Buffer[]).map((k, i) => ({ k, r: (body.r as Buffer[])[i] }))
+        : [body];
+      asked.set(`${m.from}#${m.requestId}`, writes.map((w) => ({ key: Buffer.from(buf(w, 'k')), record: decodeRecord(buf(w, 'r')) })));
     } else if (m.kind === FrameKind.RESPONSE && m.from === at) {
-      const ack = asked.get(`${m.to}#${m.requestId}`);
-      if (ack) acked.push(ack);
+      const writes = asked.get(`${m.to}#${m.requestId}`) ?? [];
+      const failures = batch ? writeFailures(m.body, writes.length) : null;
+      writes.forEach((w, i) => {
+        if ((failures?.[i] ?? null) === null) acked.push(w);
+      });
     }
   });
   return acked;

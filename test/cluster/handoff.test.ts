@@ -125,10 +125,11 @@ describe('cluster: hinted handoff (Dynamo §4.6)', function () {
       await c.run(c.kv(via).write(k, null, bytes(c, 'acked')));
       await c.pass(500); // past a request timeout: a write to the target that timed out left its hint
       const [f] = holders(c, c.ids[t]!);
-      // the target gets the record but every answer it gives a REPLICA_WRITE is lost
+      // the target gets the record but every answer it gives a REPLICA_WRITE (or a batch) is lost
       let dropped = 0;
       const unhook = c.network.onMessage((m) => {
-        if (m.type !== MessageType.REPLICA_WRITE || m.kind === FrameKind.REQUEST || m.from !== c.address(t)) return true;
+        const write = m.type === MessageType.REPLICA_WRITE || m.type === MessageType.REPLICA_WRITE_BATCH;
+        if (!write || m.kind === FrameKind.REQUEST || m.from !== c.address(t)) return true;
         dropped++;
         return false;
       });

@@ -5,7 +5,8 @@
 import { expect } from 'chai';
 import { FrameKind } from '../../lib/transport/frame';
 import { MessageType } from '../../lib/transport/message-type';
-import { visible } from '../../lib/versioning';
+import { applyWrite, decodeRecord, emptyRecord, encodeRecord, visible } from '../../lib/versioning';
+import { pack, unpackObject } from '../../lib/coordinator/messages';
 import { SimCluster } from './sim-cluster';
 import { bytes, key, siblingOf, values } from './helpers';
 
@@ -166,5 +167,25 @@ describe('cluster: replication and quorums (Dynamo §4.3, §4.5, §4.6)', functi
       expect(zones.size, `zones of z${i}`).to.equal(3);
     }
     await c.stop();
+  });
+  it('a REPLICA_WRITE_BATCH lands every write, one malformed write gets it refused whole; a REPLICA_READ_BATCH answers each key', async () => {
+    const c = await SimCluster.start({ nodes: 3, seed: 21, replicas: 3 });
+    await c.settle();
+    const rec = (v: string) => encodeRecord(applyWrite(emptyRecord(), new Map(), c.ids[0]!, bytes(c, v), 0));
+    const send = (body: object) => c.run(c.member(0).transport.request(c.address(1), MessageType.REPLICA_WRITE_BATCH, pack(body), 1000));
+    const [a, b, d] = [key('batch-a'), key('batch-b'), key('batch-d')];
+    expect(unpackObject(await send({ k: [a, b], r: [rec('va'), rec('vb')], h: [null, null] }))).to.deep.equal({});
+    expect(values((await c.replicas(a))[1]!)).to.deep.equal(['va']);
+    expect(values((await c.replicas(b))[1]!)).to.deep.equal(['vb']);
+    const refused = await rejectionOf(c, send({ k: [d, a], r: [rec('vd'), Buffer.from('not a record')], h: [null, null] }));
+    expect(refused.code).to.equal('REMOTE_ERROR');
+    expect(values((await c.replicas(d))[1]!), 'the valid write of the refused batch').to.deep.equal([]);
+    await rejectionOf(c, send({ k: [d], r: [rec('vd'), rec('ve')], h: [null] }));
+    expect(values((await c.replicas(d))[1]!)).to.deep.equal([]);
+    // REPLICA_READ_BATCH: each key's record as stored (an empty one for a key it lacks)
+    const read = (body: object) => c.run(c.member(0).transport.request(c.address(1), MessageType.REPLICA_READ_BATCH, pack(body), 1000));
+    const got = unpackObject(await read({ k: [a, d, b] })).r as Buffer[];
+    expect(got.map((r) => values(decodeRecord(r)))).to.deep.equal([['va'], [], ['vb']]);
+    expect((await rejectionOf(c, read({ k: 'not a list' }))).code).to.equal('REMOTE_ERROR');
   });
 });

@@ -124,7 +124,8 @@ describe('cluster: tombstone GC (deletes that stay deleted)', function () {
     expect(holders().length, 'nodes holding a hint for t').to.be.greaterThan(0);
     // the hints cannot be delivered: writes to t are lost
     let blocked = true;
-    c.network.onMessage((m) => !(blocked && m.kind === FrameKind.REQUEST && m.type === MessageType.REPLICA_WRITE && m.to === c.address(t)));
+    const write = (type: number) => type === MessageType.REPLICA_WRITE || type === MessageType.REPLICA_WRITE_BATCH;
+    c.network.onMessage((m) => !(blocked && m.kind === FrameKind.REQUEST && write(m.type) && m.to === c.address(t)));
     c.heal();
     await c.settle();
     await c.pass(GRACE);
