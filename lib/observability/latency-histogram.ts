@@ -30,7 +30,8 @@ export function bucketIndex(ns: number): number {
   if (v < SUB_BUCKETS) return v;
   const m = magnitude(v);
   const shift = m - HALF_MAGNITUDE;
-  const sub = Math.floor(v / 2 ** shift);
+  // a shift while v fits 31 bits (every latency under ~2 s); a division above
+  const sub = v < 2 ** 31 ? v >>> shift : Math.floor(v / 2 ** shift);
   return SUB_BUCKETS + (m - 8) * HALF + (sub - HALF);
 }
 

@@ -37,7 +37,6 @@ export class Dispatcher {
     const { def, fullName } = prepared.cmd;
     const keys = prepared.keys;
     client.lastCommand = fullName;
-    client.lastActive = this.server.clock.now();
     this.server.stats.commandsProcessed++;
     if (!client.authenticated && !def.flags.includes('noauth')) return toErrorReply(Errors.noAuth());
     const obs = this.observer;

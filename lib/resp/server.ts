@@ -102,6 +102,9 @@ export class RespServer implements ClientRegistry {
       closeAfterReply: false,
       stats: () => ({ qbuf: conn?.queuedBytes() ?? 0, obl: conn?.outputBytes() ?? 0 }),
     };
+    // last interaction, as in Redis: a read from the client (before its commands run), not each command
+    const clock = this.server.clock;
+    socket.on('data', () => (client.lastActive = clock.now()));
     conn = new Connection(socket, client, this.dispatcher, this.opts.limits, this.log, this.gate);
     this.conns.set(id, { conn, socket });
     if (this.opts.idleTimeout > 0) {
