@@ -12,7 +12,7 @@ import type { ClusterView } from './cluster-view';
 import type { RecordStore } from '../storage/record-store';
 import type { Transport } from '../transport';
 import { MessageType } from '../transport/message-type';
-import { keySlot, preferenceList, preferenceListWithFallbacks, type PreferenceEntry } from '../ring';
+import { keySlot, partitionOf, preferenceList, preferenceListWithFallbacks, type PreferenceEntry, type Ring } from '../ring';
 import { decodeRecord, encodeRecord, mergeAll, recordsEqual, visible } from '../versioning';
 import { encodeContextBytes } from '../versioning/context-codec';
 import type { NewVersion, NodeId, VersionVector, VRecord } from '../versioning/types';
@@ -57,6 +57,8 @@ export class Coordinator implements Keyspace {
   readonly stats: CoordinatorStats = { readRepairs: 0, forwarded: 0 };
   /** per node, the forwarding hops waiting on it: given up at once when it is suspected */
   private readonly hops = new Map<NodeId, Set<() => void>>();
+  /** the primaries of each partition (see targets), for one ring and N */
+  private primaries: { ring: Ring; n: number; lists: Array<readonly PreferenceEntry[] | undefined> } | null = null;
   /** writes (reads) to one replica issued together leave as one request */
   private readonly replicaWrites = new ReplicaBatcher(REPLICA_WRITES, (id, type, body) => this.request(id, type, body));
   private readonly replicaReads = new ReplicaBatcher(REPLICA_READS, (id, type, body) => this.request(id, type, body));
@@ -78,10 +80,24 @@ export class Coordinator implements Keyspace {
     return { n, r: Math.min(q?.r ?? this.opts.readQuorum, n), w: Math.min(q?.w ?? this.opts.writeQuorum, n) };
   }
 
-  /** the first N healthy nodes of the key's preference list, fallbacks tagged */
-  targets(slot: number, n: number): PreferenceEntry[] {
+  /**
+   * The first N healthy nodes of the key's preference list, fallbacks tagged. Shared: not to be
+   * changed. When every primary is up (nearly always) it is the primaries' list, kept per
+   * partition until the ring changes, so a request allocates nothing here.
+   */
+  targets(slot: number, n: number): readonly PreferenceEntry[] {
+    const ring = this.view.ring();
     const self = this.view.self;
-    return preferenceListWithFallbacks(this.view.ring(), slot, n, (id) => id === self || this.view.isUp(id));
+    let memo = this.primaries;
+    if (memo === null || memo.ring !== ring || memo.n !== n) memo = this.primaries = { ring, n, lists: [] };
+    const partition = partitionOf(slot);
+    const list = (memo.lists[partition] ??= preferenceList(ring, slot, n).map((id) => ({ id })));
+    for (const e of list) {
+      if (e.id !== self && !this.view.isUp(e.id)) {
+        return preferenceListWithFallbacks(ring, slot, n, (id) => id === self || this.view.isUp(id));
+      }
+    }
+    return list;
   }
 
   async read(key: Buffer, q?: QuorumOverride, forced = false): Promise<VRecord> {
@@ -159,7 +175,7 @@ export class Coordinator implements Keyspace {
    * one missed reply is enough to suspect a peer (a lossy network must not make the store refuse
    * writes it could take). Fails before touching any replica only when the ring is too small.
    */
-  private withSuspects(targets: PreferenceEntry[], slot: number, n: number, needed: number): PreferenceEntry[] {
+  private withSuspects(targets: readonly PreferenceEntry[], slot: number, n: number, needed: number): readonly PreferenceEntry[] {
     if (targets.length >= needed) return targets;
     const have = new Set(targets.map((t) => t.id));
     const more = preferenceList(this.view.ring(), slot, n).filter((id) => !have.has(id));

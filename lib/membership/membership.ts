@@ -25,6 +25,8 @@ export interface MembershipOptions {
 export class Membership implements ClusterView {
   private view: View;
   private currentRing: Ring;
+  /** members on the ring (normal or leaving), counted when the ring is built: asked per request */
+  private ringMemberCount = 0;
   private readonly health: HealthTracker;
   private readonly listeners: Array<(ring: Ring) => void> = [];
   private cancelTimer: (() => void) | null = null;
@@ -130,7 +132,7 @@ export class Membership implements ClusterView {
   }
 
   memberCount(): number {
-    return ringMembers(this.view).length;
+    return this.ringMemberCount;
   }
 
   memberIds(): NodeId[] {
@@ -192,7 +194,9 @@ export class Membership implements ClusterView {
   }
 
   private build(): Ring {
-    return this.ringOf(ringMembers(this.view));
+    const members = ringMembers(this.view);
+    this.ringMemberCount = members.length;
+    return this.ringOf(members);
   }
 
   /** one push-pull exchange with every known member at once (a change that must spread now) */
