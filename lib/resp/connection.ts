@@ -14,6 +14,7 @@ import type { Dispatcher } from './dispatcher';
 import { ErrorReply, type Reply } from './reply';
 import { encodeReply } from './encoder';
 import type { Admission, AdmissionWaiter } from './admission';
+import { atTurnEnd, TurnStage } from '../util/turn-end';
 
 function isPromise(x: Reply | Promise<Reply>): x is Promise<Reply> {
   return x instanceof Promise;
@@ -221,8 +222,10 @@ export class Connection implements AdmissionWaiter {
   private scheduleWrite(): void {
     if (this.writeScheduled || this.out.length === 0) return;
     this.writeScheduled = true;
-    setImmediate(() => this.flush());
+    atTurnEnd(TurnStage.OUTPUT, this.flushNow);
   }
+
+  private readonly flushNow = (): void => this.flush();
 
   private flush(): void {
     this.writeScheduled = false;

@@ -16,6 +16,7 @@ import { StorageError, causeMessage } from './errors';
 import type { BatchOp, Durability, RangeOptions, Store, WriteOptions } from './store';
 import { checkKey, checkOps, checkRange } from './validate-args';
 import { Journal } from './journal';
+import { atTurnEnd, TurnStage } from '../util/turn-end';
 
 /** how the write flush is deferred: end of the microtask queue, or the check phase (setImmediate) */
 export type TickScheduler = 'microtask' | 'immediate';
@@ -134,7 +135,7 @@ export abstract class AbstractStore implements Store {
 
   constructor(options: AbstractStoreOptions = {}) {
     this.durability = options.durability ?? 'everysec';
-    this.schedule = options.tick === 'microtask' ? queueMicrotask : (fn) => void setImmediate(fn);
+    this.schedule = options.tick === 'microtask' ? queueMicrotask : (fn) => atTurnEnd(TurnStage.STORAGE, fn);
     this.journal = options.journal ?? null;
   }
 

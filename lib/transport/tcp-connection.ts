@@ -16,6 +16,7 @@ import type { HandlerTable } from './handler-table';
 import * as hs from './handshake';
 import { MessageType, CONNECTION_TYPES, messageTypeName } from './message-type';
 import type { PeerInfo } from './transport';
+import { atTurnEnd, TurnStage } from '../util/turn-end';
 
 export interface ConnectionOptions {
   readonly socket: Socket;
@@ -242,9 +243,11 @@ export class TcpConnection {
     this.outBytes += 11 + body.length;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => this.flush());
+      atTurnEnd(TurnStage.OUTPUT, this.flushNow);
     }
   }
+
+  private readonly flushNow = (): void => this.flush();
 
   private flush(): void {
     this.flushScheduled = false;
