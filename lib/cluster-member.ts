@@ -17,6 +17,7 @@ import type { BackgroundBudget } from './background/budget';
 import { AntiEntropy, antiEntropyInfoFields, type AntiEntropyStats } from './antientropy';
 import { OwnershipTransfer, transferInfoFields } from './transfer';
 import { TombstoneGc, tombstoneGcInfoFields } from './antientropy/tombstone-gc';
+import type { BatchSchedule } from './coordinator/replica-batch';
 
 export interface ClusterMemberOptions {
   readonly self: Omit<MemberInfo, 'status' | 'generation' | 'version'>;
@@ -43,6 +44,8 @@ export interface ClusterMemberOptions {
   readonly transferRate?: number;
   /** `tombstone-grace`: ms a record must have been dead before tombstone GC may reap it; default 1 hour */
   readonly tombstoneGraceMs?: number;
+  /** when the coordinator's batched replica requests leave (default: end of the microtask run) */
+  readonly batchSchedule?: BatchSchedule;
 }
 
 const HANDOFF_PAGE = 64;
@@ -105,6 +108,7 @@ export class ClusterMember {
       requestTimeout: opts.requestTimeout,
       minClusterSize: new Set([...opts.seeds, opts.self.address]).size,
       clock,
+      batchSchedule: opts.batchSchedule,
     }, log.child({ module: 'coordinator' }), this.hints);
     registerReplicaHandlers(transport, this.records, this.coordinator, this.hints, () => clock.now());
     this.antiEntropy = new AntiEntropy(this.records, transport, this.membership, clock, {

@@ -23,6 +23,7 @@ import { LatencyTracker } from './observability/latency';
 import { monotonicNs } from './util/clock';
 import { BackgroundController } from './background/controller';
 import { storageInfo } from './observability/storage-info';
+import { beforeOutput } from './util/turn-end';
 
 /** before the RESP server exists */
 const NO_ADMISSION: AdmissionStats = { running: 0, limit: 0, waitingClients: 0, waitingCommands: 0, delayed: 0 };
@@ -117,6 +118,8 @@ export class QuorumNode {
       antiEntropyInterval: config.antiEntropyInterval,
       tombstoneGraceMs: config.tombstoneGrace,
       background,
+      // the replica requests of the whole turn share a batch: its frames leave in the output stage anyway
+      batchSchedule: beforeOutput,
     }, this.log);
     this.member = member;
     await member.start();

@@ -21,8 +21,8 @@ import { QuorumError } from './quorum-tally';
 import { buf, pack, packVersion, unpackObject } from './messages';
 import { SLOTS } from '../storage/keys';
 import { coordinatorHints } from '../handoff/coordinator-hints';
-import { ReplicaBatcher } from './replica-batch';
-import { REPLICA_READS, REPLICA_WRITES } from './replica-requests';
+import { ReplicaBatcher, type BatchSchedule } from './replica-batch';
+import { REPLICA_READS, REPLICA_WRITES, type WriteRequest } from './replica-requests';
 import type { Clock } from '../util/clock';
 
 export interface CoordinatorOptions {
@@ -34,6 +34,8 @@ export interface CoordinatorOptions {
   readonly minClusterSize?: number;
   /** the node's clock: forwarded requests carry a deadline in it, and a silent hop is PINGed on it */
   readonly clock?: Clock;
+  /** when batched replica requests leave (default: at the end of the microtask run) */
+  readonly batchSchedule?: BatchSchedule;
 }
 
 /** where a write that a target missed should go later (hinted handoff) */
@@ -60,8 +62,8 @@ export class Coordinator implements Keyspace {
   /** the primaries of each partition (see targets), for one ring and N */
   private primaries: { ring: Ring; n: number; lists: Array<readonly PreferenceEntry[] | undefined> } | null = null;
   /** writes (reads) to one replica issued together leave as one request */
-  private readonly replicaWrites = new ReplicaBatcher(REPLICA_WRITES, (id, type, body) => this.request(id, type, body));
-  private readonly replicaReads = new ReplicaBatcher(REPLICA_READS, (id, type, body) => this.request(id, type, body));
+  private readonly replicaWrites: ReplicaBatcher<WriteRequest, void>;
+  private readonly replicaReads: ReplicaBatcher<Buffer, Buffer>;
 
   constructor(
     private readonly view: ClusterView,
@@ -70,7 +72,11 @@ export class Coordinator implements Keyspace {
     private readonly opts: CoordinatorOptions,
     private readonly log: Logger,
     private readonly hints: HintSink | null = null,
-  ) {}
+  ) {
+    const request = (id: NodeId, type: MessageType, body: Buffer) => this.request(id, type, body);
+    this.replicaWrites = new ReplicaBatcher(REPLICA_WRITES, request, opts.batchSchedule);
+    this.replicaReads = new ReplicaBatcher(REPLICA_READS, request, opts.batchSchedule);
+  }
 
   quorum(q?: QuorumOverride): { n: number; r: number; w: number } {
     // the cluster is at least as large as the seeds say: a node that restarted and has not heard

@@ -5,13 +5,21 @@
  * request, answered with one response that has an outcome per request, instead of one request,
  * handler call and response each. A request alone goes as the plain message.
  *
- * Nothing waits for a timer: a batch leaves in the same microtask run its requests were issued
- * in, so no request is delayed past the event-loop turn that would have sent it alone.
+ * Nothing waits for a timer: a batch leaves by the end of the event-loop turn its requests were
+ * issued in (BatchSchedule), so no request is delayed past the turn that would have sent it alone.
  */
 import type { MessageType } from '../transport/message-type';
 import { TransportError } from '../transport/errors';
 import type { NodeId } from '../versioning/types';
 import { MessageError } from './messages';
+
+/**
+ * Defers a batch's sending. queueMicrotask: the end of the current run of microtasks (one client
+ * read's commands). A node on real sockets sends just before the event-loop turn's output stage
+ * (turn-end.ts, beforeOutput), when its peer frames leave anyway: the requests of every client
+ * read of the turn share a batch at no cost in latency.
+ */
+export type BatchSchedule = (send: () => void) => void;
 
 /** the most requests one batch carries; more leave as further batches */
 export const MAX_BATCH = 256;
@@ -43,6 +51,8 @@ export class ReplicaBatcher<Q, A> {
   constructor(
     private readonly kind: BatchKind<Q, A>,
     private readonly request: ReplicaRequest,
+    /** when a batch leaves: at the end of the microtask run (default) or later (see BatchSchedule) */
+    private readonly schedule: BatchSchedule = queueMicrotask,
   ) {}
 
   send(id: NodeId, q: Q): Promise<A> {
@@ -52,7 +62,7 @@ export class ReplicaBatcher<Q, A> {
       list.push({ q, resolve, reject });
       if (!this.flushQueued) {
         this.flushQueued = true;
-        queueMicrotask(this.flush);
+        this.schedule(this.flush);
       }
     });
   }

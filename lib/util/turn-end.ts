@@ -13,6 +13,8 @@ type Task = () => void;
 
 const stages: [Task[], Task[]] = [[], []];
 let armed = false;
+/** this turn's storage stage has run and its output stage has not */
+let betweenStages = false;
 
 export enum TurnStage {
   STORAGE = 0,
@@ -31,12 +33,24 @@ function arm(): void {
   setImmediate(runOutput);
 }
 
+/**
+ * Run `fn` before this turn's output stage: in its storage stage, or, once that has run, at the
+ * end of the current microtask run (which ends before the output stage starts). So what `fn`
+ * queues for output leaves this turn, whenever in the turn it was asked for.
+ */
+export function beforeOutput(fn: Task): void {
+  if (betweenStages) queueMicrotask(fn);
+  else atTurnEnd(TurnStage.STORAGE, fn);
+}
+
 function runStorage(): void {
+  betweenStages = true;
   runAll(TurnStage.STORAGE);
 }
 
 function runOutput(): void {
   armed = false;
+  betweenStages = false;
   runAll(TurnStage.OUTPUT);
   // work added after its stage ran in this turn (a write issued by a command that stage 0
   // completed, say) goes at the end of the next one

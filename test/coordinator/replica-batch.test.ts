@@ -140,4 +140,18 @@ describe('ReplicaBatcher: the requests of one microtask run to one replica leave
     sent[0].answer(pack({ r: [b('ra')] }));
     expect(await outcomes(ps)).to.deep.equal(['BAD_MESSAGE', 'BAD_MESSAGE']);
   });
+  it('with a later schedule, requests of several microtask runs share one batch', async () => {
+    const { sent, request } = sender();
+    const later: Array<() => void> = [];
+    const r = new ReplicaBatcher(REPLICA_READS, request, (send) => later.push(send));
+    const ps = [r.send('n2', b('a'))];
+    await Promise.resolve();
+    ps.push(r.send('n2', b('b')));
+    await tick();
+    expect(sent).to.have.length(0);
+    for (const send of later.splice(0)) send();
+    expect(sent.map((s) => [s.type, (s.body.k as Buffer[]).length])).to.deep.equal([[MessageType.REPLICA_READ_BATCH, 2]]);
+    sent[0].answer(pack({ r: [b('ra'), b('rb')] }));
+    expect(await outcomes(ps)).to.deep.equal(['ra', 'rb']);
+  });
 });

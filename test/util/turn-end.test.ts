@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { atTurnEnd, TurnStage } from '../../lib/util/turn-end';
+import { atTurnEnd, beforeOutput, TurnStage } from '../../lib/util/turn-end';
 
 const nextTurn = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
 
@@ -54,5 +54,18 @@ describe('atTurnEnd: storage, then output, at the end of the event-loop turn', (
     }
     expect(order).to.deep.equal(['a', 'c']);
     expect(errors.map((e) => (e as Error).message)).to.deep.equal(['boom']);
+  });
+  it('beforeOutput: whenever in the turn it is asked for, before that turn\'s output stage', async () => {
+    const order: string[] = [];
+    atTurnEnd(TurnStage.OUTPUT, () => order.push('output'));
+    beforeOutput(() => order.push('asked in the poll phase'));
+    atTurnEnd(TurnStage.STORAGE, () => {
+      order.push('storage');
+      // asked for between the stages: still before this turn's output
+      void Promise.resolve().then(() => beforeOutput(() => order.push('asked after storage')));
+    });
+    atTurnEnd(TurnStage.OUTPUT, () => beforeOutput(() => order.push('asked during output: next turn')));
+    await nextTurn();
+    expect(order).to.deep.equal(['asked in the poll phase', 'storage', 'asked after storage', 'output', 'asked during output: next turn']);
   });
 });
