@@ -51,10 +51,13 @@ function runStorage(): void {
 function runOutput(): void {
   armed = false;
   betweenStages = false;
-  runAll(TurnStage.OUTPUT);
-  // work added after its stage ran in this turn (a write issued by a command that stage 0
-  // completed, say) goes at the end of the next one
-  if (stages[0].length > 0 || stages[1].length > 0) arm();
+  try {
+    runAll(TurnStage.OUTPUT);
+  } finally {
+    // work added after its stage ran in this turn (a write issued by a command that stage 0
+    // completed, say) goes at the end of the next one, even when a task of this one threw
+    if (!armed && (stages[0].length > 0 || stages[1].length > 0)) arm();
+  }
 }
 
 function runAll(stage: TurnStage): void {

@@ -35,7 +35,7 @@ describe('atTurnEnd: storage, then output, at the end of the event-loop turn', (
     expect(order).to.deep.equal(['output 1', 'storage 2']);
   });
 
-  it('a task that throws does not keep the others of its stage from running', async () => {
+  it('a task that throws does not keep the others of its stage, or the next turn, from running', async () => {
     const order: string[] = [];
     const errors: unknown[] = [];
     const listeners = process.listeners('uncaughtException');
@@ -43,6 +43,10 @@ describe('atTurnEnd: storage, then output, at the end of the event-loop turn', (
     process.on('uncaughtException', (err) => errors.push(err));
     try {
       atTurnEnd(TurnStage.OUTPUT, () => order.push('a'));
+      atTurnEnd(TurnStage.STORAGE, () => {
+        // asked for between the stages: for the next turn, which the throw below must not cancel
+        void Promise.resolve().then(() => atTurnEnd(TurnStage.STORAGE, () => order.push('next turn')));
+      });
       atTurnEnd(TurnStage.OUTPUT, () => {
         throw new Error('boom');
       });
@@ -52,7 +56,7 @@ describe('atTurnEnd: storage, then output, at the end of the event-loop turn', (
       process.removeAllListeners('uncaughtException');
       for (const l of listeners) process.on('uncaughtException', l);
     }
-    expect(order).to.deep.equal(['a', 'c']);
+    expect(order).to.deep.equal(['a', 'c', 'next turn']);
     expect(errors.map((e) => (e as Error).message)).to.deep.equal(['boom']);
   });
   it('beforeOutput: whenever in the turn it is asked for, before that turn\'s output stage', async () => {
