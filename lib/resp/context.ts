@@ -39,7 +39,7 @@ export interface ClientRegistry {
 
 export interface AdmissionStats {
   readonly running: number;
-  /** Infinity: no bound */
+  /** max-running-commands as configured (0: no bound) */
   readonly limit: number;
   readonly waitingClients: number;
   readonly waitingCommands: number;

@@ -71,7 +71,7 @@ export class RespServer implements ClientRegistry {
 
   admission(): AdmissionStats {
     const a = this.gate;
-    return { running: a.running, limit: a.limit, waitingClients: a.waitingConnections, waitingCommands: a.waitingCommands, delayed: a.delayed };
+    return { running: a.running, limit: this.opts.maxRunningCommands, waitingClients: a.waitingConnections, waitingCommands: a.waitingCommands, delayed: a.delayed };
   }
 
   private accept(socket: net.Socket): void {

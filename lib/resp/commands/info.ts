@@ -33,7 +33,7 @@ function builtin(ctx: CommandContext): Section[] {
       ['connected_clients', s.clients.list().length],
       ['maxclients', s.config.maxclients],
       ['running_commands', adm.running],
-      ['max_running_commands', Number.isFinite(adm.limit) ? adm.limit : 0],
+      ['max_running_commands', adm.limit],
       ['waiting_clients', adm.waitingClients],
       ['waiting_commands', adm.waitingCommands],
     ]],
