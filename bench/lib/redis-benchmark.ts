@@ -7,15 +7,25 @@ import { parseBenchmarkOutput, type TestFigures } from './benchmark-output';
 import { BenchError } from './errors';
 import type { StepSpec } from './scenarios';
 
-/** The redis-benchmark arguments for `step` against 127.0.0.1:`port`. */
-export function benchmarkArgs(step: StepSpec, port: number, requests: number, cluster: boolean): string[] {
+/**
+ * The redis-benchmark arguments for `step` against 127.0.0.1:`port`; `clusterNodes` (routed runs
+ * only) is how many nodes redis-benchmark --cluster sends to.
+ *
+ * With --cluster, redis-benchmark puts one hash tag per node into its keys (`key:{06S}:000000000042`,
+ * a tag of a slot the node serves), so `-r R` makes R distinct keys per node, R x nodes in all. The
+ * routed run gets `-r keyspace / nodes` so that it touches as many distinct keys as the same load
+ * sent through one node: with `-r 100000` on three nodes its 300,000 keys outgrew a node's record
+ * cache and most of its GETs asked LevelDB for keys never written.
+ */
+export function benchmarkArgs(step: StepSpec, port: number, requests: number, clusterNodes: number | null): string[] {
+  const cluster = clusterNodes !== null;
   return [
     '-h', '127.0.0.1', '-p', String(port),
     '-t', step.tests.join(','),
     '-c', String(step.clients),
     '-n', String(requests),
     '-d', String(step.dataSize),
-    '-r', String(step.keyspace),
+    '-r', String(cluster ? Math.max(1, Math.round(step.keyspace / clusterNodes)) : step.keyspace),
     '-P', String(step.pipeline),
     '--precision', '3',
     ...(cluster ? ['--cluster'] : []),

@@ -63,7 +63,7 @@ export async function runScenario(scenario: Scenario, args: BenchArgs, root: str
         const t0 = Date.now();
         let results;
         if (step.mix === undefined) {
-          const argv = benchmarkArgs(step, target.entryPort, requests, target.spec.cluster === true);
+          const argv = benchmarkArgs(step, target.entryPort, requests, target.spec.cluster === true ? target.spec.nodes.length : null);
           (benchmarks[step.label] ??= {})[target.spec.name] = shellJoin(['redis-benchmark', ...argv]);
           results = await runBenchmark(argv, args.benchmarkTimeoutMs, cleanup);
         } else {
