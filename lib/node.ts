@@ -24,6 +24,9 @@ import { monotonicNs } from './util/clock';
 import { BackgroundController } from './background/controller';
 import { storageInfo } from './observability/storage-info';
 import { beforeOutput } from './util/turn-end';
+import { Metrics } from './observability/metrics';
+import { MetricsListener } from './observability/metrics-http';
+import { infoSections } from './resp/commands/info';
 
 /** before the RESP server exists */
 const NO_ADMISSION: AdmissionStats = { running: 0, limit: 0, waitingClients: 0, waitingCommands: 0, delayed: 0 };
@@ -60,6 +63,7 @@ export class QuorumNode {
   private resp: RespServer | null = null;
   private member: ClusterMember | null = null;
   private background: BackgroundController | null = null;
+  private metrics: MetricsListener | null = null;
   private stopTimers: Array<() => void> = [];
 
   constructor(private readonly opts: NodeOptions) {
@@ -193,9 +197,17 @@ export class QuorumNode {
     );
     await resp.listen();
     this.resp = resp;
+    if (config.metricsPort !== 0) {
+      const metrics = new Metrics(
+        { sections: () => infoSections(server), latencies: () => latency.commandLatencies() },
+        { nodeId: this.nodeId, version: VERSION },
+      );
+      this.metrics = new MetricsListener(metrics, this.log.child({ module: 'metrics' }));
+      await this.metrics.listen(config.bind, config.metricsPort);
+    }
     background.start();
     if (config.fsync === 'everysec' || config.fsync === 'coordinator') this.every(clock, 1000, () => this.store.sync());
-    this.log.info({ port: config.port, dir: this.dir }, 'ready to accept connections');
+    this.log.info({ port: config.port, metricsPort: config.metricsPort || undefined, dir: this.dir }, 'ready to accept connections');
   }
 
   /** a repeating background task; errors are logged, never unhandled */
@@ -230,6 +242,7 @@ export class QuorumNode {
     for (const s of stops) s();
     this.background?.stop();
     await this.resp?.close();
+    await this.metrics?.close();
     await this.member?.stop();
     await this.store.close();
     this.log.info('stopped');

@@ -105,6 +105,13 @@ export const DIRECTIVES: readonly Directive[] = [
     default: { derive: (c) => (c.fsync === 'always' || c.fsync === 'coordinator' ? 1024 : 128) },
     dependsOn: ['fsync'],
   }),
+  directive({
+    name: 'metrics-port', field: 'metricsPort', type: integer(0, 65535), default: { value: 0 },
+    dependsOn: ['port', 'cluster-port'],
+    check: (c) =>
+      c.metricsPort !== 0 && (c.metricsPort === c.port || c.metricsPort === c.clusterPort)
+        ? 'metrics-port must differ from port and cluster-port' : undefined,
+  }),
   directive({ name: 'timeout', field: 'timeout', type: integer(0, 2 ** 31 - 1), default: { value: 0 } }),
   directive({
     name: 'proto-max-bulk-len', field: 'protoMaxBulkLen', type: memory(MB, '1mb'),

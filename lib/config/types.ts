@@ -55,6 +55,8 @@ export interface Config {
   readonly maxclients: number;
   /** client commands the node runs at once; later ones wait in their connection, in order. 0 = no bound */
   readonly maxRunningCommands: number;
+  /** HTTP port of the Prometheus metrics (GET /metrics) on the bind addresses; 0 = none */
+  readonly metricsPort: number;
   /** client idle seconds; 0 = never close */
   readonly timeout: number;
   /** bytes */

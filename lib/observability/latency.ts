@@ -8,6 +8,7 @@
  */
 import { ErrorReply, type Reply } from '../resp/reply';
 import { LatencyHistogram } from './latency-histogram';
+import type { CommandLatency } from './metrics';
 import { LatencyWindow, type WindowOptions, type WindowStats } from './latency-window';
 
 export const DEFAULT_PERCENTILES: readonly number[] = [50, 99, 99.9];
@@ -78,6 +79,16 @@ export class LatencyTracker {
   /** CONFIG RESETSTAT: clears the per-command histograms (the window ages out by itself) */
   reset(): void {
     for (const h of this.perCommand.values()) h.reset();
+  }
+
+  /** each measured command's calls and percentiles in seconds (for the Prometheus exporter) */
+  commandLatencies(percentiles: readonly number[] = this.percentiles): CommandLatency[] {
+    const out: CommandLatency[] = [];
+    for (const [command, h] of this.perCommand) {
+      if (h.total === 0) continue;
+      out.push({ command, calls: h.total, quantiles: percentiles.map((p) => [p, h.valueAtPercentile(p) / 1e9] as const) });
+    }
+    return out;
   }
 
   /** the INFO `latencystats` fields, Redis 7's format: `latency_percentiles_usec_get` → `p50=1.003,...` */

@@ -22,7 +22,7 @@ describe('config/parseConfig', () => {
         port: 6380, clusterPort: 16380, nodeId: null, dir: null, zone: 'default', weight: 1,
         replicas: 3, readQuorum: 2, writeQuorum: 2, requestTimeout: 1000, hintedHandoff: true,
         antiEntropyInterval: 10000, fsync: 'everysec', latencyTargetMs: 20, backgroundController: true, clusterSecret: null,
-        requirepass: null, loglevel: 'notice', logfile: '', maxclients: 10000, maxRunningCommands: 128, timeout: 0,
+        requirepass: null, loglevel: 'notice', logfile: '', maxclients: 10000, maxRunningCommands: 128, metricsPort: 0, timeout: 0,
         protoMaxBulkLen: 512 * 1024 * 1024, clientQueryBufferLimit: 1024 * 1024 * 1024,
         protoMaxMultibulkLen: 1048576, protoInlineMaxSize: 64 * 1024, maxSiblings: 100,
         maxHintsPerTarget: 100000, maxHints: 1000000, vnodesPerWeight: 64,
@@ -88,6 +88,7 @@ describe('config/parseConfig', () => {
       ['logfile', ['/tmp/q.log'], 'logfile', '/tmp/q.log', null],
       ['maxclients', ['100'], 'maxclients', 100, '0'],
       ['max-running-commands', ['0'], 'maxRunningCommands', 0, '-1'],
+      ['metrics-port', ['9121'], 'metricsPort', 9121, '65536'],
       ['timeout', ['300'], 'timeout', 300, '1.5'],
       ['proto-max-bulk-len', ['2mb'], 'protoMaxBulkLen', 2 * 1024 * 1024, '1000'],
       ['client-query-buffer-limit', ['2GB'], 'clientQueryBufferLimit', 2 * 1024 ** 3, '1x'],
@@ -181,6 +182,16 @@ describe('config/parseConfig', () => {
       const w = errorOf('write-quorum 3', ['--replicas', '2']);
       expect(w.directive).to.equal('write-quorum');
       expect(w.message).to.match(/^a\.conf:1: invalid value for 'write-quorum': '3' \(.*replicas \(2\)\)$/);
+    });
+
+    it('takes metrics-port 0 (none, the default) or a port of its own, not the RESP or cluster port', () => {
+      expect(parseConfig({ fileName: 'a.conf', text: 'port 7001', argv: [] }).metricsPort).to.equal(0);
+      expect(parseConfig({ fileName: 'a.conf', text: 'port 7001\nmetrics-port 9121', argv: [] }).metricsPort).to.equal(9121);
+      expect(errorOf('port 7001\nmetrics-port 7001').message).to.equal(
+        "a.conf:2: invalid value for 'metrics-port': '7001' (metrics-port must differ from port and cluster-port)");
+      expect(errorOf('port 7001\nmetrics-port 17001').message).to.equal(
+        "a.conf:2: invalid value for 'metrics-port': '17001' (metrics-port must differ from port and cluster-port)");
+      expect(errorOf('metrics-port 70000').message).to.match(/^a\.conf:1: invalid value for 'metrics-port': '70000'/);
     });
 
     it('rejects a cluster-port equal to port, and a derived one over 65535', () => {

@@ -1,14 +1,13 @@
 /** INFO text: Redis's "# Section" / "field:value" format, our own fields where we differ. */
 import os from 'node:os';
-import type { CommandContext } from '../context';
+import type { CommandContext, ServerContext } from '../context';
 
 type Section = [string, Array<[string, string | number]>];
 
 /** sections INFO shows only when asked for by name or with `all`/`everything`, as in Redis */
 const NOT_DEFAULT = new Set(['latencystats', 'commandstats']);
 
-function builtin(ctx: CommandContext): Section[] {
-  const s = ctx.server;
+function builtin(s: ServerContext): Section[] {
   const now = s.clock.now();
   const mem = process.memoryUsage();
   const q = s.keyspace.quorum();
@@ -75,8 +74,13 @@ function builtin(ctx: CommandContext): Section[] {
   ];
 }
 
+/** every section INFO can show except keyspace (which walks the keyspace), in INFO's order */
+export function infoSections(server: ServerContext): Section[] {
+  return [...builtin(server), ...server.infoSections()];
+}
+
 export async function infoText(ctx: CommandContext, wanted: string[]): Promise<string> {
-  const sections: Section[] = [...builtin(ctx), ...ctx.server.infoSections()];
+  const sections = infoSections(ctx.server);
   const every = wanted.includes('all') || wanted.includes('everything');
   const all = every || wanted.length === 0 || wanted.includes('default');
   if (wanted.includes('keyspace')) {
