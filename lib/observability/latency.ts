@@ -8,7 +8,6 @@
  */
 import { ErrorReply, type Reply } from '../resp/reply';
 import { LatencyHistogram } from './latency-histogram';
-import type { CommandLatency } from './metrics';
 import { LatencyWindow, type WindowOptions, type WindowStats } from './latency-window';
 
 export const DEFAULT_PERCENTILES: readonly number[] = [50, 99, 99.9];
@@ -20,6 +19,14 @@ const LOAD_FAILURE_CODES = new Set(['NOQUORUM', 'IOERR', 'TRYAGAIN', 'CLUSTERDOW
 export function isLoadFailure(reply: ErrorReply): boolean {
   const sp = reply.message.indexOf(' ');
   return LOAD_FAILURE_CODES.has(sp > 0 ? reply.message.slice(0, sp) : reply.message);
+}
+
+/** one command's calls and latency percentiles (for the Prometheus exporter) */
+export interface CommandLatency {
+  readonly command: string;
+  readonly calls: number;
+  /** [percentile (0-100), seconds] */
+  readonly quantiles: ReadonlyArray<readonly [number, number]>;
 }
 
 export interface LatencyTrackerOptions {

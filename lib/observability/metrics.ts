@@ -13,17 +13,10 @@
  * (both cleared by CONFIG RESETSTAT, as INFO latencystats is).
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CommandLatency } from './latency';
 
 export type InfoFields = ReadonlyArray<readonly [string, string | number]>;
 export type InfoSections = ReadonlyArray<readonly [string, InfoFields]>;
-
-/** one command's latency, for the exporter */
-export interface CommandLatency {
-  readonly command: string;
-  readonly calls: number;
-  /** [percentile (0-100), seconds] */
-  readonly quantiles: ReadonlyArray<readonly [number, number]>;
-}
 
 export interface MetricsSource {
   /** the INFO sections (as INFO builds them) */
@@ -56,8 +49,6 @@ const COUNTERS = new Set([
   'record_cache_hits', 'record_cache_misses', 'store_device_batches', 'store_device_ops', 'journal_backlog_full',
 ]);
 
-/** INFO sections whose fields are not exported one by one (see the module comment) */
-const SKIPPED_SECTIONS = new Set(['latencystats', 'commandstats', 'keyspace']);
 /** fields of the server section worth a metric (the rest are identity, in quorumkv_node_info) */
 const SERVER_FIELDS = new Set(['uptime_in_seconds']);
 /** fields INFO has for Redis tools' sake, constant here (no RDB, AOF, replicas or maxmemory) */
@@ -125,7 +116,7 @@ export class Metrics {
     this.hintsPerTarget.reset();
     this.ringInfo.reset();
     for (const [section, fields] of this.source.sections()) {
-      if (SKIPPED_SECTIONS.has(section)) continue;
+      if (section === 'latencystats') continue; // from the histograms themselves, below
       for (const [field, value] of fields) {
         if (field === 'hints_per_target') {
           for (const [target, n] of perTarget(value)) this.hintsPerTarget.set({ target }, n);

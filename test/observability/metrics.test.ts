@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { Metrics, metricName, numericValue, type CommandLatency, type InfoSections } from '../../lib/observability/metrics';
+import { Metrics, metricName, numericValue, type InfoSections } from '../../lib/observability/metrics';
+import type { CommandLatency } from '../../lib/observability/latency';
 
 /** a source whose INFO the test changes between scrapes */
 function source(initial: InfoSections, latencies: CommandLatency[] = []) {
