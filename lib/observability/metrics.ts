@@ -53,7 +53,8 @@ const COUNTERS = new Set([
 const SERVER_FIELDS = new Set(['uptime_in_seconds']);
 /** fields INFO has for Redis tools' sake, constant here (no RDB, AOF, replicas or maxmemory) */
 const REDIS_PLACEHOLDERS = new Set([
-  'maxmemory', 'loading', 'async_loading', 'rdb_bgsave_in_progress', 'aof_enabled', 'connected_slaves', 'cluster_enabled',
+  'maxmemory', 'loading', 'async_loading', 'rdb_bgsave_in_progress', 'aof_enabled', 'aof_rewrite_in_progress',
+  'connected_slaves', 'cluster_enabled', 'blocked_clients',
 ]);
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;

@@ -31,6 +31,7 @@ function builtin(s: ServerContext): Section[] {
     ['clients', [
       ['connected_clients', s.clients.list().length],
       ['maxclients', s.config.maxclients],
+      ['blocked_clients', 0],
       ['running_commands', adm.running],
       ['max_running_commands', adm.limit],
       ['waiting_clients', adm.waitingClients],
@@ -49,6 +50,7 @@ function builtin(s: ServerContext): Section[] {
       ['fsync', s.config.fsync],
       ['rdb_bgsave_in_progress', 0],
       ['aof_enabled', 0],
+      ['aof_rewrite_in_progress', 0],
     ]],
     ['stats', [
       ['total_connections_received', s.stats.connectionsReceived],
