@@ -15,6 +15,17 @@ describe('config/configGet (CONFIG GET)', () => {
     expect(get(['--port', '7001'], 'PORT')).to.deep.equal([['port', '7001']]);
   });
 
+  it('answers the Redis parameters tools read (save, appendonly, ...) by exact name only, outside *', () => {
+    expect(get([], 'save')).to.deep.equal([['save', '']]);
+    expect(get([], 'APPENDONLY')).to.deep.equal([['appendonly', 'no']]);
+    expect(get(['--fsync', 'always'], 'appendfsync')).to.deep.equal([['appendfsync', 'always']]);
+    expect(get(['--fsync', 'coordinator'], 'appendfsync')).to.deep.equal([['appendfsync', 'everysec']]);
+    expect(get([], 'databases')).to.deep.equal([['databases', '1']]);
+    expect(get([], 'maxmemory-policy')).to.deep.equal([['maxmemory-policy', 'noeviction']]);
+    expect(get([], 'sav*')).to.deep.equal([]);
+    expect(get([], '*').map(([n]) => n)).to.not.include('save');
+  });
+
   it('returns nothing for an unknown name', () => {
     expect(get([], 'no-such-directive')).to.deep.equal([]);
   });

@@ -205,6 +205,7 @@ describe('Redis Cluster commands over a 3-node ring (real processes)', function 
     expect(out).to.match(/^SET: [\d.]+ requests per second/m);
     expect(out).to.match(/^GET: [\d.]+ requests per second/m);
     expect(out).to.not.match(/error|ERR/i);
+    expect(out).to.not.match(/WARNING/); // it asks CONFIG GET save and appendonly first
   });
 
   it('a killed node stops being named master within seconds, is flagged fail?, and ioredis keeps working', async () => {
