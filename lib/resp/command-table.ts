@@ -3,7 +3,7 @@
  * unknown commands and unknown subcommands are decided here and nowhere else. COMMAND INFO/DOCS
  * are generated from the same entries.
  */
-import type { Reply } from './reply';
+import { SimpleString, type Reply } from './reply';
 import type { CommandContext } from './context';
 import { CommandError, Errors, unknownCommand } from './errors';
 
@@ -53,7 +53,7 @@ export class CommandTable {
   constructor(defs: readonly CommandDef[]) {
     for (const d of defs) {
       if (this.byName.has(d.name)) throw new Error(`duplicate command ${d.name}`);
-      this.byName.set(d.name, d);
+      this.byName.set(d.name, withHelp(d));
     }
   }
 
@@ -78,6 +78,22 @@ export class CommandTable {
     if (!arityOk(sub.arity, args.length)) return Errors.wrongArgs(fullName);
     return { def: sub, fullName, handler: sub.handler! };
   }
+}
+
+/**
+ * A container command gets `<NAME> HELP` from its subcommands' summaries when it has none of its
+ * own, in Redis's form: the usage line, each subcommand with its summary indented below, HELP last.
+ */
+function withHelp(def: CommandDef): CommandDef {
+  const subs = def.subcommands;
+  if (subs === undefined || subs.some((s) => s.name === 'help')) return def;
+  const name = def.name.toUpperCase();
+  const lines = [`${name} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`];
+  for (const s of subs) lines.push(s.name.toUpperCase(), `    ${s.summary}.`);
+  lines.push('HELP', '    Print this help.');
+  const help = cmd('help', 2, ['loading', 'stale'], def.group, 'Show helpful text about the different subcommands',
+    () => lines.map((l) => new SimpleString(l)));
+  return { ...def, subcommands: [...subs, help] };
 }
 
 function arityOk(arity: number, argc: number): boolean {

@@ -1,0 +1,46 @@
+import { expect } from 'chai';
+import { CommandTable, cmd, type CommandDef, type ResolvedCommand } from '../../lib/resp/command-table';
+import { CommandError } from '../../lib/resp/errors';
+import { SimpleString } from '../../lib/resp/reply';
+import { buildCommandTable } from '../../lib/resp/commands';
+import type { CommandContext } from '../../lib/resp/context';
+
+const argv = (...a: string[]) => a.map((s) => Buffer.from(s));
+const noop = () => 'x';
+const ctx = {} as CommandContext;
+
+describe('resp/CommandTable: HELP of container commands', () => {
+  const container: CommandDef = {
+    name: 'thing', arity: -2, flags: [], group: 'server', summary: 'A container',
+    subcommands: [cmd('get', 3, [], 'server', 'Get a thing', noop), cmd('count', 2, [], 'server', 'Count the things', noop)],
+  };
+
+  it('derives <NAME> HELP from the subcommands, as Redis prints it, when the container has none', async () => {
+    const r = new CommandTable([container]).resolve(argv('THING', 'help'));
+    expect(r).to.not.be.instanceOf(CommandError);
+    const lines = (await (r as ResolvedCommand).handler(ctx, argv('thing', 'help'))) as SimpleString[];
+    expect(lines.map((l) => l.value)).to.deep.equal([
+      'THING <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+      'GET', '    Get a thing.',
+      'COUNT', '    Count the things.',
+      'HELP', '    Print this help.',
+    ]);
+    expect(new CommandTable([container]).resolve(argv('thing', 'help', 'extra'))).to.be.instanceOf(CommandError);
+  });
+
+  it("keeps a container's own HELP", async () => {
+    const own = cmd('help', 2, [], 'server', 'Help', () => [new SimpleString('mine')]);
+    const r = new CommandTable([{ ...container, subcommands: [...container.subcommands!, own] }]).resolve(argv('thing', 'help'));
+    expect(await (r as ResolvedCommand).handler(ctx, argv('thing', 'help'))).to.deep.equal([new SimpleString('mine')]);
+  });
+
+  it('every container the unknown-subcommand error sends to "Try X HELP" answers X HELP', () => {
+    const table = buildCommandTable();
+    for (const def of table.all().filter((d) => d.subcommands !== undefined)) {
+      const unknown = table.resolve(argv(def.name, 'no-such-sub'));
+      expect(unknown, def.name).to.be.instanceOf(CommandError);
+      expect((unknown as CommandError).message).to.contain(`Try ${def.name.toUpperCase()} HELP.`);
+      expect(table.resolve(argv(def.name, 'help')), def.name).to.not.be.instanceOf(CommandError);
+    }
+  });
+});
