@@ -25,6 +25,34 @@ export function nodeIdBytes(node: NodeId, code: VersioningErrorCode): Buffer {
   return bytes;
 }
 
+/**
+ * Names decoded lately, with their bytes: a record names the same few nodes over and over, so a
+ * decode finds its name here and allocates nothing (building a 40-character default node id from
+ * its bytes cost 40 string allocations per name, and every Map lookup of a fresh string hashes it
+ * again; an interned one keeps its hash). Bounded, so names that never repeat cannot grow it.
+ */
+const INTERN_LIMIT = 64;
+const internedBytes: Buffer[] = [];
+const internedNames: NodeId[] = [];
+let internNext = 0;
+
+function interned(buf: Buffer, start: number, len: number): NodeId | undefined {
+  for (let k = 0; k < internedBytes.length; k++) {
+    const b = internedBytes[k]!;
+    if (b.length !== len) continue;
+    let i = 0;
+    while (i < len && b[i] === buf[start + i]) i++;
+    if (i === len) return internedNames[k];
+  }
+  return undefined;
+}
+
+function intern(bytes: Buffer, name: NodeId): void {
+  internedBytes[internNext] = bytes;
+  internedNames[internNext] = name;
+  internNext = (internNext + 1) % INTERN_LIMIT;
+}
+
 /** Read one node name written by nodeIdBytes; strict UTF-8. */
 export function readNodeId(r: Reader): NodeId {
   const len = r.varint();
@@ -33,22 +61,15 @@ export function readNodeId(r: Reader): NodeId {
   const buf = r.buf;
   const start = r.pos;
   const end = start + len;
-  // Short ASCII names (the usual case) are built in JS: cheaper than a native toString call.
-  let name = '';
-  for (let i = start; i < end; i++) {
-    const b = buf[i]!;
-    if (b >= 0x80) {
-      name = '';
-      break;
-    }
-    name += String.fromCharCode(b);
-  }
-  if (name.length !== len) {
+  let name = interned(buf, start, len);
+  if (name === undefined) {
+    const bytes = Buffer.from(buf.subarray(start, end)); // a copy: buf may be reused
     try {
-      name = strictUtf8.decode(buf.subarray(start, end));
+      name = strictUtf8.decode(bytes);
     } catch {
       return r.fail('node id is not valid UTF-8');
     }
+    intern(bytes, name);
   }
   r.pos = end;
   return name;
