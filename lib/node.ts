@@ -134,6 +134,8 @@ export class QuorumNode {
       connectionsReceived: 0,
       rejectedConnections: 0,
       siblingLimitExceeded: 0,
+      keyspaceHits: 0,
+      keyspaceMisses: 0,
     };
     const commands = buildCommandTable();
     let resp: RespServer | null = null;

@@ -37,7 +37,7 @@ const PREFIX = 'quorumkv_';
 /** INFO fields that only grow (between restarts or CONFIG RESETSTAT) */
 const COUNTERS = new Set([
   'total_connections_received', 'total_commands_processed', 'rejected_connections', 'total_delayed_commands',
-  'sibling_limit_exceeded', 'used_cpu_sys', 'used_cpu_user',
+  'sibling_limit_exceeded', 'keyspace_hits', 'keyspace_misses', 'used_cpu_sys', 'used_cpu_user',
   'read_repairs', 'forwarded_requests',
   'hints_delivered', 'hints_dropped',
   'transfer_records_pulled', 'transfer_records_pushed', 'transfer_records_served', 'transfer_records_received',

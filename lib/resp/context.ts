@@ -54,6 +54,9 @@ export interface ServerStats {
   rejectedConnections: number;
   /** keys whose sibling count exceeded max-siblings (reported, never truncated) */
   siblingLimitExceeded: number;
+  /** keys read commands found (or not), as Redis counts them: reads only, each key once */
+  keyspaceHits: number;
+  keyspaceMisses: number;
 }
 
 /** the cluster as the CLUSTER commands and INFO see it */

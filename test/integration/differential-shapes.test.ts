@@ -110,6 +110,33 @@ describe('shapes: answers that rightly differ from redis-server keep its reply t
     expect(await ours.call('INFO', 'nosuchsection')).to.equal('$0\r\n\r\n');
   });
 
+  it('INFO keyspace_hits and keyspace_misses count the same lookups as redis-server for the same commands', async () => {
+    const { ours, theirs } = await both();
+    const counts = async (c: RawClient): Promise<[number, number]> => {
+      const info = decodeReply(await c.call('INFO', 'stats')) as string;
+      const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1]);
+      return [field('keyspace_hits'), field('keyspace_misses')];
+    };
+    const script: string[][] = [
+      ['SET', 'kh:a', 'v'], ['GET', 'kh:a'], ['GET', 'kh:none'], ['MGET', 'kh:a', 'kh:none', 'kh:a'],
+      ['EXISTS', 'kh:a', 'kh:none'], ['TYPE', 'kh:a'], ['TTL', 'kh:none'], ['PTTL', 'kh:a'], ['STRLEN', 'kh:a'],
+      ['GETRANGE', 'kh:none', '0', '1'], ['SET', 'kh:a', 'w', 'GET'], ['SET', 'kh:b', 'v', 'NX'], ['SETNX', 'kh:b', 'x'],
+      ['APPEND', 'kh:b', 'x'], ['INCR', 'kh:n'], ['GETDEL', 'kh:none'], ['GETEX', 'kh:b'], ['GETSET', 'kh:b', 'z'],
+      ['DEL', 'kh:a', 'kh:none'], ['PERSIST', 'kh:b'], ['EXPIRE', 'kh:b', '100'], ['RENAME', 'kh:b', 'kh:c'],
+    ];
+    const deltas: Array<[number, number]> = [];
+    for (const c of [ours, theirs]) {
+      const [h0, m0] = await counts(c);
+      for (const cmd of script) await c.call(...cmd);
+      const [h1, m1] = await counts(c);
+      deltas.push([h1 - h0, m1 - m0]);
+    }
+    for (const c of [ours, theirs]) await c.call('DEL', 'kh:a', 'kh:b', 'kh:c', 'kh:n'); // later tests count keys
+    expect(deltas[0]).to.deep.equal(deltas[1]);
+    expect(deltas[0][0]).to.be.above(0);
+    expect(deltas[0][1]).to.be.above(0);
+  });
+
   it('INFO storage: the record cache and the write queue in front of LevelDB', async () => {
     const { ours } = await both();
     const field = (text: string, name: string): number => {

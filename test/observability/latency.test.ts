@@ -27,7 +27,7 @@ function rig() {
   ];
   const server = {
     clock: { now: () => 0, setTimer: () => () => {} },
-    stats: { startedAt: 0, commandsProcessed: 0, connectionsReceived: 0, rejectedConnections: 0, siblingLimitExceeded: 0 },
+    stats: { startedAt: 0, commandsProcessed: 0, connectionsReceived: 0, rejectedConnections: 0, siblingLimitExceeded: 0, keyspaceHits: 0, keyspaceMisses: 0 },
     commands: new CommandTable(defs),
     config: { port: 7000, maxclients: 10, fsync: 'no', maxSiblings: 16 },
     keyspace: { quorum: () => ({ n: 3, r: 2, w: 2 }) },

@@ -4,7 +4,7 @@ import type { CommandContext } from '../context';
 import type { Reply } from '../reply';
 import { CommandError } from '../errors';
 import { lower } from '../args';
-import { readCurrent, writeValue } from './values';
+import { lookupRead, readCurrent, writeValue } from './values';
 import { expiryForExpire, type ExpiryUnit } from './expiry';
 
 function expireCommand(name: string, unit: ExpiryUnit) {
@@ -36,7 +36,7 @@ function expireCommand(name: string, unit: ExpiryUnit) {
 
 function ttlCommand(ms: boolean) {
   return async (ctx: CommandContext, args: Buffer[]): Promise<Reply> => {
-    const cur = await readCurrent(ctx, args[1]);
+    const cur = await lookupRead(ctx, args[1]);
     if (!cur.sib) return -2;
     if (cur.sib.expireAt === null) return -1;
     const left = Math.max(0, cur.sib.expireAt - ctx.server.clock.now());

@@ -57,6 +57,8 @@ function builtin(s: ServerContext): Section[] {
       ['total_commands_processed', s.stats.commandsProcessed],
       ['rejected_connections', s.stats.rejectedConnections],
       ['total_delayed_commands', adm.delayed],
+      ['keyspace_hits', s.stats.keyspaceHits],
+      ['keyspace_misses', s.stats.keyspaceMisses],
       ['sibling_limit_exceeded', s.stats.siblingLimitExceeded],
     ]],
     ['replication', [

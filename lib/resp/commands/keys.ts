@@ -5,7 +5,7 @@ import { OK, SimpleString, type Reply } from '../reply';
 import { CommandError, Errors } from '../errors';
 import { isOpt, lower, parseInt64 } from '../args';
 import { globMatch } from '../../util/glob';
-import { readCurrent, writeValue } from './values';
+import { lookupRead, readCurrent, writeValue } from './values';
 import { expireCommands } from './expire';
 import { SLOTS } from '../../storage/keys';
 
@@ -23,7 +23,7 @@ async function del(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
 }
 
 async function exists(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
-  const found = await Promise.all(args.slice(1).map(async (k) => ((await readCurrent(ctx, k)).sib ? 1 : 0)));
+  const found = await Promise.all(args.slice(1).map(async (k) => ((await lookupRead(ctx, k)).sib ? 1 : 0)));
   return found.reduce<number>((a, b) => a + b, 0);
 }
 
@@ -125,7 +125,7 @@ export const keyCommands: CommandDef[] = [
   cmd('unlink', -2, ['write', 'fast'], 'generic', 'Delete a key (same as DEL here)', del, ALL_KEYS),
   cmd('exists', -2, ['readonly', 'fast'], 'keyspace', 'Determine if a key exists', exists, ALL_KEYS),
   cmd('type', 2, ['readonly', 'fast'], 'generic', 'Determine the type stored at key',
-    async (ctx, a) => new SimpleString((await readCurrent(ctx, a[1])).sib ? 'string' : 'none'), ONE_KEY),
+    async (ctx, a) => new SimpleString((await lookupRead(ctx, a[1])).sib ? 'string' : 'none'), ONE_KEY),
   cmd('keys', 2, ['readonly'], 'generic', 'Find all keys matching the given pattern', keys),
   cmd('scan', -2, ['readonly'], 'generic', 'Incrementally iterate the keys space', scan),
   cmd('randomkey', 1, ['readonly', 'random'], 'generic', 'Return a random key from the keyspace', randomkey),

@@ -75,6 +75,8 @@ const configSubcommands: CommandDef[] = [
   cmd('resetstat', 2, ['admin', 'stale'], 'server', 'Reset the stats returned by INFO', (ctx) => {
     ctx.server.stats.commandsProcessed = 0;
     ctx.server.stats.siblingLimitExceeded = 0;
+    ctx.server.stats.keyspaceHits = 0;
+    ctx.server.stats.keyspaceMisses = 0;
     return new SimpleString('OK');
   }),
 ];

@@ -4,7 +4,7 @@ import type { CommandContext } from '../context';
 import type { Reply } from '../reply';
 import { Errors } from '../errors';
 import { parseI64 } from '../args';
-import { readCurrent, writeValue } from './values';
+import { lookupRead, readCurrent, writeValue } from './values';
 
 function checkSize(ctx: CommandContext, len: number): void {
   if (len > ctx.server.config.protoMaxBulkLen) throw Errors.maxLen();
@@ -23,7 +23,7 @@ async function append(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
 async function getrange(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
   let start = parseI64(args[2]);
   let end = parseI64(args[3]);
-  const v = (await readCurrent(ctx, args[1])).value ?? Buffer.alloc(0);
+  const v = (await lookupRead(ctx, args[1])).value ?? Buffer.alloc(0);
   if (start < 0n && end < 0n && start > end) return Buffer.alloc(0);
   const len = BigInt(v.length);
   if (start < 0n) start = len + start;
@@ -55,7 +55,7 @@ async function setrange(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
 export const rangeCommands: CommandDef[] = [
   cmd('append', 3, ['write', 'denyoom', 'fast'], 'string', 'Append a value to a key', append, ONE_KEY),
   cmd('strlen', 2, ['readonly', 'fast'], 'string', 'Get the length of the value stored in a key',
-    async (ctx, a) => (await readCurrent(ctx, a[1])).value?.length ?? 0, ONE_KEY),
+    async (ctx, a) => (await lookupRead(ctx, a[1])).value?.length ?? 0, ONE_KEY),
   cmd('getrange', 4, ['readonly'], 'string', 'Get a substring of the string stored at a key', getrange, ONE_KEY),
   cmd('setrange', 4, ['write', 'denyoom'], 'string', 'Overwrite part of a string at key starting at the specified offset', setrange, ONE_KEY),
 ];

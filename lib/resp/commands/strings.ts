@@ -4,7 +4,7 @@ import type { CommandContext } from '../context';
 import { OK, type Reply } from '../reply';
 import { Errors } from '../errors';
 import { isOpt, lower } from '../args';
-import { readCurrent, writeValue } from './values';
+import { lookupRead, readCurrent, writeValue } from './values';
 import { expiryFromOption, unitOf, type ExpiryUnit } from './expiry';
 import { rangeCommands } from './string-ranges';
 
@@ -46,7 +46,8 @@ async function set(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
     await writeValue(ctx, key, null, value, o.expireAt);
     return OK;
   }
-  const cur = await readCurrent(ctx, key);
+  // SET ... GET reads the old value (Redis counts that lookup); NX/XX/KEEPTTL only look
+  const cur = o.get ? await lookupRead(ctx, key) : await readCurrent(ctx, key);
   const blocked = (o.cond === 'nx' && cur.sib) || (o.cond === 'xx' && !cur.sib);
   if (!blocked) {
     const expireAt = o.keepTtl ? (cur.sib?.expireAt ?? null) : o.expireAt;
@@ -72,13 +73,13 @@ function setWithExpiry(unit: 'ex' | 'px', name: string) {
 }
 
 async function getset(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
-  const cur = await readCurrent(ctx, args[1]);
+  const cur = await lookupRead(ctx, args[1]);
   await writeValue(ctx, args[1], cur.record, args[2], null);
   return cur.value;
 }
 
 async function getdel(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
-  const cur = await readCurrent(ctx, args[1]);
+  const cur = await lookupRead(ctx, args[1]);
   if (cur.sib) await writeValue(ctx, args[1], cur.record, null, null);
   return cur.value;
 }
@@ -100,7 +101,7 @@ async function getex(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
   // undefined: leave the TTL alone
   let expireAt: number | null | undefined = persist ? null : undefined;
   if (unit !== null && expireArg !== null) expireAt = expiryFromOption(unit, expireArg, now, 'getex');
-  const cur = await readCurrent(ctx, args[1]);
+  const cur = await lookupRead(ctx, args[1]);
   if (cur.sib && expireAt !== undefined) {
     // an expiry in the past deletes the key, as Redis does
     const del = expireAt !== null && expireAt <= now;
@@ -127,7 +128,7 @@ async function msetnx(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
 }
 
 export const stringCommands: CommandDef[] = [
-  cmd('get', 2, ['readonly', 'fast'], 'string', 'Get the value of a key', async (ctx, a) => (await readCurrent(ctx, a[1])).value, ONE_KEY),
+  cmd('get', 2, ['readonly', 'fast'], 'string', 'Get the value of a key', async (ctx, a) => (await lookupRead(ctx, a[1])).value, ONE_KEY),
   cmd('set', -3, ['write', 'denyoom'], 'string', 'Set the string value of a key', set, ONE_KEY),
   cmd('setnx', 3, ['write', 'denyoom', 'fast'], 'string', 'Set the value of a key, only if it does not exist', setnx, ONE_KEY),
   cmd('setex', 4, ['write', 'denyoom'], 'string', 'Set the value and expiration of a key', setWithExpiry('ex', 'setex'), ONE_KEY),
@@ -136,7 +137,7 @@ export const stringCommands: CommandDef[] = [
   cmd('getdel', 2, ['write', 'fast'], 'string', 'Get the value of a key and delete the key', getdel, ONE_KEY),
   cmd('getex', -2, ['write', 'fast'], 'string', 'Get the value of a key and optionally set its expiration', getex, ONE_KEY),
   cmd('mget', -2, ['readonly', 'fast'], 'string', 'Get the values of all the given keys',
-    async (ctx, a) => Promise.all(a.slice(1).map(async (k) => (await readCurrent(ctx, k)).value)), ALL_KEYS),
+    async (ctx, a) => Promise.all(a.slice(1).map(async (k) => (await lookupRead(ctx, k)).value)), ALL_KEYS),
   cmd('mset', -3, ['write', 'denyoom'], 'string', 'Set multiple keys to multiple values', mset, KEY_VALUE_PAIRS),
   cmd('msetnx', -3, ['write', 'denyoom'], 'string', 'Set multiple keys only if none of them exist', msetnx, KEY_VALUE_PAIRS),
   ...rangeCommands,

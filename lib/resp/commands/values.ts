@@ -21,6 +21,23 @@ export async function readCurrent(ctx: CommandContext, key: Buffer): Promise<Cur
 }
 
 /**
+ * readCurrent for a command that reads the key (GET, EXISTS, TTL, ...): counted in INFO's
+ * keyspace_hits or keyspace_misses, as Redis's lookupKeyRead counts. Commands that read only to
+ * write (DEL, INCR, APPEND, RENAME, ...) use readCurrent and are not counted, as in Redis.
+ */
+export async function lookupRead(ctx: CommandContext, key: Buffer): Promise<Current> {
+  const cur = await readCurrent(ctx, key);
+  countLookup(ctx, cur.sib !== undefined);
+  return cur;
+}
+
+/** one key a read command looked up: found (a live value) or not */
+export function countLookup(ctx: CommandContext, found: boolean): void {
+  if (found) ctx.server.stats.keyspaceHits++;
+  else ctx.server.stats.keyspaceMisses++;
+}
+
+/**
  * What plain GET shows: the latest live sibling (by the coordinators' clocks); when that is a
  * counter, the total of the join of every live counter sibling, so increments made concurrently
  * through different coordinators all count.

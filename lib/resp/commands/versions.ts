@@ -6,7 +6,7 @@ import { CommandError, Errors } from '../errors';
 import { parseInt64 } from '../args';
 import { decodeContext, encodeContext, liveSiblings } from '../../versioning';
 import type { VRecord } from '../../versioning/types';
-import { quorumOf, liveValues, noteSiblings } from './values';
+import { countLookup, quorumOf, liveValues, noteSiblings } from './values';
 import { expiryFromOption, unitOf } from './expiry';
 
 /** [context, value1, value2, ...]: every live sibling and one context covering them all */
@@ -59,7 +59,11 @@ function quorum(ctx: CommandContext, args: Buffer[]): Reply {
 
 export const versionCommands: CommandDef[] = [
   cmd('vget', 2, ['readonly', 'fast'], 'versioned', 'Get every sibling value of a key and a causal context',
-    async (ctx, a) => siblingsReply(ctx, await ctx.server.keyspace.read(a[1], quorumOf(ctx))), ONE_KEY),
+    async (ctx, a) => {
+      const reply = siblingsReply(ctx, await ctx.server.keyspace.read(a[1], quorumOf(ctx)));
+      countLookup(ctx, Array.isArray(reply) && reply.length > 1);
+      return reply;
+    }, ONE_KEY),
   cmd('vset', -4, ['write', 'denyoom'], 'versioned', 'Set a value replacing the versions a context covers', vset, ONE_KEY),
   cmd('vdel', 3, ['write', 'fast'], 'versioned', 'Delete the versions a context covers (a tombstone)', vdel, ONE_KEY),
   cmd('quorum', -1, ['fast', 'stale'], 'versioned', "Show or set this connection's R and W", quorum),
