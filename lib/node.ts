@@ -17,7 +17,8 @@ import { setMembershipAdmin } from './resp/commands/cluster';
 import { Dispatcher } from './resp/dispatcher';
 import { RespServer } from './resp/server';
 import { makeLimits } from './resp/limits';
-import type { AdmissionStats, ServerContext, ServerStats } from './resp/context';
+import type { AdmissionStats, NetBytes, ServerContext, ServerStats } from './resp/context';
+import { InstantaneousMetrics, SAMPLE_INTERVAL_MS } from './observability/instantaneous';
 import { systemClock, type Clock } from './util/clock';
 import { LatencyTracker } from './observability/latency';
 import { monotonicNs } from './util/clock';
@@ -30,6 +31,7 @@ import { infoSections } from './resp/commands/info';
 
 /** before the RESP server exists */
 const NO_ADMISSION: AdmissionStats = { running: 0, limit: 0, waitingClients: 0, waitingCommands: 0, delayed: 0 };
+const NO_BYTES: NetBytes = { input: 0, output: 0 };
 
 /** the package version, found by walking up from this file (works from lib/ and from dist/lib/) */
 function packageVersion(): string {
@@ -137,6 +139,7 @@ export class QuorumNode {
       keyspaceHits: 0,
       keyspaceMisses: 0,
     };
+    const instantaneous = new InstantaneousMetrics();
     const commands = buildCommandTable();
     let resp: RespServer | null = null;
     const server: ServerContext = {
@@ -155,8 +158,9 @@ export class QuorumNode {
       },
       commands,
       clients: { list: () => resp?.list() ?? [], get: (id) => resp?.get(id), kill: (id) => resp?.kill(id) ?? false,
-        admission: () => resp?.admission() ?? NO_ADMISSION },
+        admission: () => resp?.admission() ?? NO_ADMISSION, netBytes: () => resp?.netBytes() ?? NO_BYTES },
       stats,
+      instantaneous,
       infoSections: () => [
         ['cluster', [
           ['cluster_enabled', 1],
@@ -208,6 +212,8 @@ export class QuorumNode {
       await this.metrics.listen(config.bind, config.metricsPort);
     }
     background.start();
+    // INFO instantaneous_ops_per_sec and _kbps, sampled as Redis samples them
+    this.every(clock, SAMPLE_INTERVAL_MS, async () => instantaneous.sample(clock.now(), stats.commandsProcessed, server.clients.netBytes()));
     if (config.fsync === 'everysec' || config.fsync === 'coordinator') this.every(clock, 1000, () => this.store.sync());
     this.log.info({ port: config.port, metricsPort: config.metricsPort || undefined, dir: this.dir }, 'ready to accept connections');
   }

@@ -36,7 +36,7 @@ const PREFIX = 'quorumkv_';
 
 /** INFO fields that only grow (between restarts or CONFIG RESETSTAT) */
 const COUNTERS = new Set([
-  'total_connections_received', 'total_commands_processed', 'rejected_connections', 'total_delayed_commands',
+  'total_connections_received', 'total_commands_processed', 'total_net_input_bytes', 'total_net_output_bytes', 'rejected_connections', 'total_delayed_commands',
   'sibling_limit_exceeded', 'keyspace_hits', 'keyspace_misses', 'used_cpu_sys', 'used_cpu_user',
   'read_repairs', 'forwarded_requests',
   'hints_delivered', 'hints_dropped',

@@ -8,6 +8,7 @@ import type { CommandTable } from './command-table';
 import type { Clock } from '../util/clock';
 import type { MemberInfo } from '../membership/view';
 import type { Ring } from '../ring';
+import type { InstantaneousMetrics } from '../observability/instantaneous';
 
 export interface ClientState {
   readonly id: number;
@@ -35,6 +36,13 @@ export interface ClientRegistry {
   kill(id: number): boolean;
   /** the bound on commands run at once (max-running-commands) and what waits for it */
   admission(): AdmissionStats;
+  /** bytes read from and written to client sockets since start (INFO total_net_*_bytes) */
+  netBytes(): NetBytes;
+}
+
+export interface NetBytes {
+  readonly input: number;
+  readonly output: number;
 }
 
 export interface AdmissionStats {
@@ -83,6 +91,8 @@ export interface ServerContext {
   readonly commands: CommandTable;
   readonly clients: ClientRegistry;
   readonly stats: ServerStats;
+  /** INFO's instantaneous_* figures, sampled every 100 ms by the node */
+  readonly instantaneous: InstantaneousMetrics;
   /** extra INFO sections from other parts of the node (cluster, storage, ...) */
   infoSections(): Array<[string, Array<[string, string | number]>]>;
   readonly version: string;

@@ -5,7 +5,7 @@ import { Connection } from './connection';
 import { Admission } from './admission';
 import type { Dispatcher } from './dispatcher';
 import type { ParserLimits } from './limits';
-import type { AdmissionStats, ClientRegistry, ClientState, ServerContext } from './context';
+import type { AdmissionStats, ClientRegistry, ClientState, NetBytes, ServerContext } from './context';
 
 export interface RespServerOptions {
   readonly bind: readonly string[];
@@ -23,6 +23,8 @@ export class RespServer implements ClientRegistry {
   private readonly servers: net.Server[] = [];
   private readonly conns = new Map<number, { conn: Connection; socket: net.Socket }>();
   private nextId = 1;
+  private closedBytesRead = 0;
+  private closedBytesWritten = 0;
   private readonly gate: Admission;
 
   constructor(
@@ -69,6 +71,17 @@ export class RespServer implements ClientRegistry {
     return true;
   }
 
+  /** the counts of closed sockets plus each open socket's own (net.Socket keeps them): nothing per read or write */
+  netBytes(): NetBytes {
+    let input = this.closedBytesRead;
+    let output = this.closedBytesWritten;
+    for (const { socket } of this.conns.values()) {
+      input += socket.bytesRead;
+      output += socket.bytesWritten;
+    }
+    return { input, output };
+  }
+
   admission(): AdmissionStats {
     const a = this.gate;
     return { running: a.running, limit: this.opts.maxRunningCommands, waitingClients: a.waitingConnections, waitingCommands: a.waitingCommands, delayed: a.delayed };
@@ -110,6 +123,10 @@ export class RespServer implements ClientRegistry {
     if (this.opts.idleTimeout > 0) {
       socket.setTimeout(this.opts.idleTimeout * 1000, () => socket.destroy());
     }
-    socket.on('close', () => this.conns.delete(id));
+    socket.on('close', () => {
+      this.conns.delete(id);
+      this.closedBytesRead += socket.bytesRead;
+      this.closedBytesWritten += socket.bytesWritten;
+    });
   }
 }

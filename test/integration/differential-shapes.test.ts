@@ -137,6 +137,27 @@ describe('shapes: answers that rightly differ from redis-server keep its reply t
     expect(deltas[0][1]).to.be.above(0);
   });
 
+  it('INFO stats: total_net_input_bytes grows by what a client sent, instantaneous_ops_per_sec follows a load', async () => {
+    const { ours } = await both();
+    const stats = async (): Promise<Map<string, number>> => {
+      const info = decodeReply(await ours.call('INFO', 'stats')) as string;
+      return new Map([...info.matchAll(/^(\w+):([\d.]+)\r?$/gm)].map((m) => [m[1], Number(m[2])]));
+    };
+    const before = await stats();
+    for (const f of ['instantaneous_ops_per_sec', 'total_net_input_bytes', 'total_net_output_bytes', 'instantaneous_input_kbps', 'instantaneous_output_kbps']) {
+      expect(before.has(f), f).to.equal(true);
+    }
+    const value = 'x'.repeat(1000);
+    for (let i = 0; i < 50; i++) await ours.call('SET', `net-${i}`, value);
+    await new Promise((r) => setTimeout(r, 600)); // samples every 100 ms, averaged over 1.6 s
+    const after = await stats();
+    expect(after.get('total_net_input_bytes')! - before.get('total_net_input_bytes')!).to.be.at.least(50 * 1000);
+    expect(after.get('total_net_output_bytes')!).to.be.above(before.get('total_net_output_bytes')!);
+    expect(after.get('instantaneous_ops_per_sec')).to.be.above(0);
+    expect(after.get('instantaneous_input_kbps')).to.be.above(0);
+    await ours.call('DEL', ...Array.from({ length: 50 }, (_, i) => `net-${i}`)); // later tests count keys
+  });
+
   it('INFO storage: the record cache and the write queue in front of LevelDB', async () => {
     const { ours } = await both();
     const field = (text: string, name: string): number => {

@@ -6,6 +6,7 @@ import type { ClientState, ServerContext } from '../../lib/resp/context';
 import { ErrorReply, type Reply } from '../../lib/resp/reply';
 import { infoText } from '../../lib/resp/commands/info';
 import { LatencyTracker, isLoadFailure } from '../../lib/observability/latency';
+import { InstantaneousMetrics } from '../../lib/observability/instantaneous';
 
 const US = 1000;
 
@@ -34,7 +35,9 @@ function rig() {
     clients: {
       list: () => [], get: () => undefined, kill: () => false,
       admission: () => ({ running: 0, limit: 0, waitingClients: 0, waitingCommands: 0, delayed: 0 }),
+      netBytes: () => ({ input: 0, output: 0 }),
     },
+    instantaneous: new InstantaneousMetrics(),
     nodeId: 'n1',
     version: '0.0.0',
     infoSections: () => [['latencystats', tracker.infoFields()]],

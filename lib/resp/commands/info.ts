@@ -13,6 +13,8 @@ function builtin(s: ServerContext): Section[] {
   const q = s.keyspace.quorum();
   const cpu = process.cpuUsage();
   const adm = s.clients.admission();
+  const net = s.clients.netBytes();
+  const [opsPerSec, inputKbps, outputKbps] = s.instantaneous.infoFields();
   return [
     ['server', [
       ['redis_version', '7.0.0'],
@@ -55,6 +57,11 @@ function builtin(s: ServerContext): Section[] {
     ['stats', [
       ['total_connections_received', s.stats.connectionsReceived],
       ['total_commands_processed', s.stats.commandsProcessed],
+      opsPerSec,
+      ['total_net_input_bytes', net.input],
+      ['total_net_output_bytes', net.output],
+      inputKbps,
+      outputKbps,
       ['rejected_connections', s.stats.rejectedConnections],
       ['total_delayed_commands', adm.delayed],
       ['keyspace_hits', s.stats.keyspaceHits],
