@@ -1,8 +1,11 @@
-/** Server commands: COMMAND INFO TIME CONFIG. */
+/** Server commands: COMMAND INFO TIME CONFIG MEMORY. */
 import { cmd, commandKeys, type CommandDef } from '../command-table';
 import type { CommandContext } from '../context';
 import { MapReply, SimpleString, VerbatimReply, type Reply } from '../reply';
-import { CommandError } from "../errors";
+import { CommandError, Errors } from '../errors';
+import { isOpt, parseInt64 } from '../args';
+import { encodeRecord } from '../../versioning';
+import { readCurrent } from './values';
 import { configGet } from '../../config';
 import { infoText } from './info';
 
@@ -86,6 +89,24 @@ function time(ctx: CommandContext): Reply {
   return [String(Math.floor(ms / 1000)), String((ms % 1000) * 1000)];
 }
 
+/**
+ * MEMORY USAGE key [SAMPLES count]: the bytes one replica keeps for the key, its name and its
+ * stored record (every sibling and the version metadata), as read with the read quorum; nil when
+ * the key has no live value, as in Redis. SAMPLES is accepted and checked, and means nothing here.
+ */
+async function memoryUsage(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
+  if (args.length !== 3) {
+    if (args.length !== 5 || !isOpt(args[3], 'samples')) throw Errors.syntax();
+    if (parseInt64(args[4]) < 0) throw Errors.syntax(); // as Redis: a count that is not an integer is not-an-integer, a negative one a syntax error
+  }
+  const cur = await readCurrent(ctx, args[2]);
+  return cur.sib ? args[2].length + encodeRecord(cur.record).length : null;
+}
+
+const memorySubcommands: CommandDef[] = [
+  cmd('usage', -3, ['readonly'], 'server', 'Estimate the memory usage of a key', memoryUsage, { first: 2, last: 2, step: 1 }),
+];
+
 export const serverCommands: CommandDef[] = [
   { name: 'command', arity: -1, flags: ['stale', 'loading'], group: 'server', summary: 'Get array of command details', subcommands: commandSubcommands,
     handler: (ctx) => ctx.server.commands.all().map((d) => commandEntry(d)) },
@@ -93,4 +114,5 @@ export const serverCommands: CommandDef[] = [
     async (ctx, a) => new VerbatimReply(await infoText(ctx, a.slice(1).map((b) => b.toString('latin1').toLowerCase())))),
   cmd('time', 1, ['fast', 'random', 'stale', 'loading'], 'server', 'Return the current server time', time),
   { name: 'config', arity: -2, flags: [], group: 'server', summary: 'A container for server configuration commands', subcommands: configSubcommands },
+  { name: 'memory', arity: -2, flags: [], group: 'server', summary: 'A container for memory diagnostics commands', subcommands: memorySubcommands },
 ];
