@@ -10,7 +10,7 @@ import { countLookup, quorumOf, liveValues, noteSiblings } from './values';
 import { expiryFromOption, unitOf } from './expiry';
 
 /** [context, value1, value2, ...]: every live sibling and one context covering them all */
-function siblingsReply(ctx: CommandContext, rec: VRecord): Reply {
+function siblingsReply(ctx: CommandContext, rec: VRecord): Reply[] {
   // concurrent counter siblings show as one joined total
   return [encodeContext(rec.vv), ...liveValues(rec, ctx.server.clock.now())];
 }
@@ -61,7 +61,7 @@ export const versionCommands: CommandDef[] = [
   cmd('vget', 2, ['readonly', 'fast'], 'versioned', 'Get every sibling value of a key and a causal context',
     async (ctx, a) => {
       const reply = siblingsReply(ctx, await ctx.server.keyspace.read(a[1], quorumOf(ctx)));
-      countLookup(ctx, Array.isArray(reply) && reply.length > 1);
+      countLookup(ctx, reply.length > 1); // [context, value1, ...]: found when a value follows
       return reply;
     }, ONE_KEY),
   cmd('vset', -4, ['write', 'denyoom'], 'versioned', 'Set a value replacing the versions a context covers', vset, ONE_KEY),
