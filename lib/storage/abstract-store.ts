@@ -202,15 +202,34 @@ export abstract class AbstractStore implements Store {
   async get(key: Buffer): Promise<Buffer | undefined> {
     this.checkOpen();
     checkKey(key);
-    if (this.overlay.size > 0) {
-      const hit = this.overlay.get(key.toString('latin1'));
-      if (hit !== undefined) return hit.value === undefined ? undefined : Buffer.from(hit.value);
-    }
+    const queued = this.queuedValue(key);
+    if (queued !== undefined) return queued ?? undefined;
     try {
       return await this._get(key);
     } catch (err) {
       throw this.readError(err);
     }
+  }
+
+  /** get() at once, for a device that reads synchronously (syncReads); see Store.getNow */
+  getNow(key: Buffer): Buffer | undefined {
+    this.checkOpen();
+    checkKey(key);
+    const queued = this.queuedValue(key);
+    if (queued !== undefined) return queued ?? undefined;
+    try {
+      return this._getNow(key);
+    } catch (err) {
+      throw this.readError(err);
+    }
+  }
+
+  /** the value of an acknowledged write not yet on the device (null: a delete); undefined: none */
+  private queuedValue(key: Buffer): Buffer | null | undefined {
+    if (this.overlay.size === 0) return undefined;
+    const hit = this.overlay.get(key.toString('latin1'));
+    if (hit === undefined) return undefined;
+    return hit.value === undefined ? null : Buffer.from(hit.value);
   }
 
   write(ops: readonly BatchOp[], opts?: WriteOptions): Promise<void> {
@@ -272,6 +291,12 @@ export abstract class AbstractStore implements Store {
   protected abstract _open(): Promise<void>;
   protected abstract _close(): Promise<void>;
   protected abstract _get(key: Buffer): Promise<Buffer | undefined>;
+  /** the device's synchronous read, for subclasses that set syncReads */
+  protected _getNow(_key: Buffer): Buffer | undefined {
+    throw new StorageError('STORE_READ_FAILED', 'this store has no synchronous reads');
+  }
+  /** set by a subclass whose device reads synchronously (see Store.syncReads) */
+  readonly syncReads: boolean = false;
   /** apply ops atomically and in order; `sync` → on disk before resolving */
   protected abstract _batch(ops: readonly BatchOp[], sync: boolean): Promise<void>;
   /** limit is never 0 here; options are validated */

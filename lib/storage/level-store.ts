@@ -78,10 +78,16 @@ export class LevelStore extends AbstractStore {
     return this.db.close();
   }
 
+  // Reads are synchronous, on the event loop: the record is nearly always in LevelDB's memtable,
+  // block cache or the OS page cache, and a thread-pool hop per read cost more than the read
+  // itself (25% of CPU under redis-benchmark in a profile, plus idle waits).
+  override readonly syncReads = true;
+
+  protected override _getNow(key: Buffer): Buffer | undefined {
+    return this.db.getSync(key);
+  }
+
   protected _get(key: Buffer): Promise<Buffer | undefined> {
-    // A synchronous read on the event loop: the record is nearly always in LevelDB's memtable,
-    // block cache or the OS page cache, and a thread-pool hop per read cost more than the read
-    // itself (25% of CPU under redis-benchmark in a profile, plus idle waits).
     try {
       return Promise.resolve(this.db.getSync(key));
     } catch (err) {

@@ -11,15 +11,24 @@ interface Entry {
   value: Buffer;
 }
 
-export type MemoryStoreOptions = AbstractStoreOptions;
+export interface MemoryStoreOptions extends AbstractStoreOptions {
+  /**
+   * Offer getNow, as LevelStore does (default false: reads answer in a later microtask, the
+   * schedule the simulated clusters were written against)
+   */
+  readonly syncReads?: boolean;
+}
 
 export class MemoryStore extends AbstractStore {
   private entries: Entry[] = [];
   private readonly options: MemoryStoreOptions;
 
+  override readonly syncReads: boolean;
+
   constructor(options: MemoryStoreOptions = {}) {
     super(options);
     this.options = options;
+    this.syncReads = options.syncReads === true;
   }
 
   /** number of keys held (applied writes only) */
@@ -46,6 +55,15 @@ export class MemoryStore extends AbstractStore {
   protected async _sync(): Promise<void> {}
 
   protected async _get(key: Buffer): Promise<Buffer | undefined> {
+    return this.find(key);
+  }
+
+  protected override _getNow(key: Buffer): Buffer | undefined {
+    if (!this.syncReads) return super._getNow(key);
+    return this.find(key);
+  }
+
+  private find(key: Buffer): Buffer | undefined {
     const i = this.lowerBound(key);
     const e = this.entries[i];
     return e !== undefined && e.key.equals(key) ? Buffer.from(e.value) : undefined;

@@ -67,16 +67,17 @@ export class RecordStore {
   }
 
   get(slot: number, key: Buffer): Promise<VRecord> {
-    // a cached record is decoded at once: no await, no promise chain on the hot path
-    const cached = this.cache.get(key.toString('latin1'));
-    if (cached !== undefined) {
+    // a cached record, or one the store reads at once, is decoded now: no promise chain
+    const name = key.toString('latin1');
+    const cached = this.cache.get(name);
+    if (cached !== undefined || this.store.syncReads === true) {
       try {
-        return Promise.resolve(recordOf(cached));
+        return Promise.resolve(recordOf(cached !== undefined ? cached : this.readNow(slot, key, name)));
       } catch (err) {
         return Promise.reject(err);
       }
     }
-    return this.load(slot, key).then((r) => r.record);
+    return this.fetch(slot, key, name).then((r) => r.record);
   }
 
   /**
@@ -84,9 +85,27 @@ export class RecordStore {
    * that reads it, which decodes them itself.
    */
   getStored(slot: number, key: Buffer): Promise<Buffer | null> {
-    const cached = this.cache.get(key.toString('latin1'));
+    const name = key.toString('latin1');
+    const cached = this.cache.get(name);
     if (cached !== undefined) return Promise.resolve(cached);
-    return this.load(slot, key).then((r) => r.bytes);
+    if (this.store.syncReads === true) {
+      try {
+        return Promise.resolve(this.readNow(slot, key, name));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    return this.fetch(slot, key, name).then((r) => r.bytes);
+  }
+
+  /**
+   * The stored bytes read from a store with syncReads, put in the cache: no write can land
+   * between the read and the fill, so what is cached is what the store holds.
+   */
+  private readNow(slot: number, key: Buffer, name: string): Buffer | null {
+    const bytes = this.store.getNow!(dataKey(slot, key)) ?? null;
+    this.cache.set(name, bytes);
+    return bytes;
   }
 
   /**
@@ -97,6 +116,11 @@ export class RecordStore {
     const name = key.toString('latin1');
     const bytes = this.cache.get(name);
     if (bytes !== undefined) return { record: recordOf(bytes), bytes };
+    return this.fetch(slot, key, name, fill);
+  }
+
+  /** past the cache, which the caller looked up: the store's record, cached if `fill` */
+  private async fetch(slot: number, key: Buffer, name: string, fill = true): Promise<{ record: VRecord; bytes: Buffer | null }> {
     const before = this.writes;
     const r = await this.read(slot, key);
     if (fill && this.writes === before) this.cache.set(name, r.bytes);
@@ -207,27 +231,31 @@ export class RecordStore {
    * one key in order (same batch, or the later batch waits), so the lock need not cover the disk.
    */
   private start(slot: number, key: Buffer, fn: (cur: VRecord) => VRecord | null, opts?: WriteOptions): Promise<StartedWrite> {
-    const release = this.locks.tryAcquire([key], true);
-    if (release !== null) {
-      // uncontended and cached (the common case): all of it now, without an await
-      const cached = this.cache.get(key.toString('latin1'));
-      if (cached !== undefined) {
+    const name = key.toString('latin1');
+    if (!this.locks.busy(name)) {
+      // uncontended, and cached or in a store that reads at once (the common case): all of it
+      // now, without an await. The lock is not taken: it would be released before anything else
+      // could run (KeyLocks.busy).
+      const cached = this.cache.get(name);
+      if (cached !== undefined || this.store.syncReads === true) {
         try {
-          return Promise.resolve(this.apply(slot, key, recordOf(cached), cached, fn, opts));
+          // not cached: read at once; no fill, as apply caches what replaces it
+          const cur = cached !== undefined ? cached : (this.store.getNow!(dataKey(slot, key)) ?? null);
+          return Promise.resolve(this.apply(slot, key, name, recordOf(cur), cur, fn, opts));
         } catch (err) {
           return Promise.reject(err);
-        } finally {
-          release();
         }
       }
+      return this.startSlow(slot, key, name, fn, opts, this.locks.tryAcquire([key], true));
     }
-    return this.startSlow(slot, key, fn, opts, release);
+    return this.startSlow(slot, key, name, fn, opts, null);
   }
 
   /** the slow path: wait for the lock unless `held`; read the store if the cache lacks the key */
   private async startSlow(
     slot: number,
     key: Buffer,
+    name: string,
     fn: (cur: VRecord) => VRecord | null,
     opts: WriteOptions | undefined,
     held: (() => void) | null,
@@ -236,7 +264,7 @@ export class RecordStore {
     try {
       // with the lock held from the start, the cache was just looked up: straight to the store
       const { record, bytes } = held !== null ? await this.read(slot, key) : await this.load(slot, key, false);
-      return this.apply(slot, key, record, bytes, fn, opts);
+      return this.apply(slot, key, name, record, bytes, fn, opts);
     } finally {
       release();
     }
@@ -246,6 +274,7 @@ export class RecordStore {
   private apply(
     slot: number,
     key: Buffer,
+    name: string,
     cur: VRecord,
     curBytes: Buffer | null,
     fn: (cur: VRecord) => VRecord | null,
@@ -254,7 +283,6 @@ export class RecordStore {
     const next = fn(cur);
     if (next === null) return { record: cur, stored: curBytes, durable: DONE };
     const value = encodeRecord(next);
-    const name = key.toString('latin1');
     this.writes++;
     this.cache.set(name, value);
     let durable = this.store.write([{ type: 'put', key: dataKey(slot, key), value }], opts);

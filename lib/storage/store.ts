@@ -36,6 +36,13 @@ export interface Store {
   /** undefined for a missing key; sees writes already acknowledged by write() */
   get(key: Buffer): Promise<Buffer | undefined>;
   /**
+   * True when getNow answers: the device reads synchronously (LevelDB's getSync), so a reader need
+   * not wait a promise (or several microtask turns) for a value that is there at once.
+   */
+  readonly syncReads?: boolean;
+  /** what get() would resolve, at once; throws as get() rejects. Only when `syncReads`. */
+  getNow?(key: Buffer): Buffer | undefined;
+  /**
    * Apply ops atomically. Writes issued in the same tick are grouped into one batch on the
    * device; the promise resolves once the batch holding these ops is applied (and on disk, for
    * durability 'always', and under 'coordinator' for a coordinated write).

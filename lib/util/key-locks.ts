@@ -36,6 +36,15 @@ export class KeyLocks {
     return this.queues.size;
   }
 
+  /**
+   * True when a holder or waiter is on the key (by its latin1 name). A caller that would take the
+   * lock and release it within one synchronous stretch may check this instead: nothing can see a
+   * lock that is never held across an await.
+   */
+  busy(name: string): boolean {
+    return this.queues.has(name);
+  }
+
   /** the lock at once if no other holder or waiter is on any of the keys, else null */
   tryAcquire(keys: readonly Buffer[], exclusive: boolean): Release | null {
     if (keys.length === 1) {
@@ -43,12 +52,15 @@ export class KeyLocks {
       const name = keys[0].toString('latin1');
       if (this.queues.has(name)) return null;
       const w = new Waiter(exclusive, 0);
-      this.queues.set(name, { waiters: [w], grantedCount: 1 });
+      const q: KeyQueue = { waiters: [w], grantedCount: 1 };
+      this.queues.set(name, q);
       let done = false;
       return (w.release = () => {
         if (done) return;
         done = true;
-        this.leave(name, w);
+        // still alone on the key (nearly always): no search of the queue
+        if (q.waiters.length === 1 && q.waiters[0] === w) this.queues.delete(name);
+        else this.leave(name, w);
       });
     }
     const names = keyNames(keys);

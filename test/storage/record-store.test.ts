@@ -11,9 +11,9 @@ const shown = (r: VRecord) => {
   return sib && sib.payload.kind === 'bytes' ? sib.payload.data.toString() : null;
 };
 
-describe('RecordStore', () => {
+for (const syncReads of [false, true]) describe(`RecordStore (${syncReads ? 'a store that reads at once' : 'reads in a later microtask'})`, () => {
   async function open(cacheBytes?: number) {
-    const store = new MemoryStore({ tick: 'microtask' });
+    const store = new MemoryStore({ tick: 'microtask', syncReads });
     await store.open();
     return { store, records: new RecordStore(store, cacheBytes) };
   }
@@ -82,6 +82,25 @@ describe('RecordStore', () => {
       expect(all.map((r) => r.siblings.length), `cache ${cacheBytes}`).to.deep.equal([1, 1, 1, 1]);
       expect(all.map((r) => r.siblings[0]!.dot.counter), `cache ${cacheBytes}`).to.deep.equal([2, 3, 4, 5]);
       expect(shown(await records.get(1, k))).to.equal('w5');
+    }
+  });
+
+  it('caches a record read from the store, and a failed read rejects (never throws) for reads and writes', async () => {
+    const { store, records } = await open();
+    const k = Buffer.from('cold');
+    await records.coordinate(1, k, 'n1', null, v('a'));
+    records.cache.delete('cold');
+    const misses = records.cache.misses;
+    expect(shown(await records.get(1, k))).to.equal('a');
+    expect(shown(await records.get(1, k))).to.equal('a');
+    expect(records.cache.misses - misses, 'the second read is a hit').to.equal(1);
+    records.cache.delete('cold');
+    await store.close();
+    for (const call of [() => records.get(1, k), () => records.getStored(1, k), () => records.coordinate(1, k, 'n1', null, v('b'))]) {
+      let p: Promise<unknown> | undefined;
+      expect(() => (p = call())).not.to.throw();
+      const err = await p!.then(() => null, (e: unknown) => e);
+      expect(err).to.have.property('code', 'STORE_NOT_OPEN');
     }
   });
 

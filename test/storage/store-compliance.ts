@@ -66,6 +66,19 @@ export function storeCompliance(name: string, factory: () => Promise<Store>, opt
         expect(await store.get(b(0x61))).to.equal(undefined);
       });
 
+      it('getNow (a store with syncReads) answers what get resolves, at once, writes not yet on the device included', async function () {
+        if (store.syncReads !== true) this.skip();
+        const now = (k: Buffer) => store.getNow!(k);
+        expect(now(s('nope'))).to.equal(undefined);
+        const written = store.write([put(s('k'), s('v1')), put(s('gone'), s('x'))]);
+        expect(now(s('k')), 'acknowledged by write(), not yet applied').to.deep.equal(s('v1'));
+        await written;
+        await store.write([del(s('gone'))]);
+        expect(now(s('k'))).to.deep.equal(await store.get(s('k')));
+        expect(now(s('gone'))).to.equal(undefined);
+        expect(() => now(b())).to.throw().with.property('code', 'STORE_INVALID_ARGUMENT');
+      });
+
       it('applies the ops of one write together, in order', async () => {
         await store.write([put(s('a'), s('1')), put(s('b'), s('2')), del(s('a')), put(s('c'), s('3'))]);
         expect(await store.get(s('a'))).to.equal(undefined);

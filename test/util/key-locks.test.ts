@@ -61,4 +61,17 @@ describe('KeyLocks', () => {
     rel!(); // a second release is harmless
     expect(locks.tryAcquire([k('a')], true)).to.be.a('function');
   });
+
+  it('busy tells whether anyone holds or waits on a key, until the last of them released it', async () => {
+    const locks = new KeyLocks();
+    expect(locks.busy('a')).to.equal(false);
+    const first = locks.tryAcquire([k('a')], true)!;
+    expect(locks.busy('a')).to.equal(true);
+    const second = locks.acquire([k('a')], true);
+    first();
+    expect(locks.busy('a'), 'the waiter now holds it').to.equal(true);
+    (await second)();
+    expect(locks.busy('a')).to.equal(false);
+    expect(locks.size).to.equal(0);
+  });
 });
