@@ -45,6 +45,11 @@ export interface ClusterMemberOptions {
   /** `tombstone-grace`: ms a record must have been dead before tombstone GC may reap it; default 1 hour */
   readonly tombstoneGraceMs?: number;
   /** when the coordinator's batched replica requests leave (default: end of the microtask run) */
+  /**
+   * the name new versions coordinated here are signed with (default: the node id; after an
+   * unclean reboot, `<id>@<epoch>`: node-epoch.ts)
+   */
+  readonly actor?: string;
   readonly batchSchedule?: BatchSchedule;
 }
 
@@ -109,6 +114,7 @@ export class ClusterMember {
       minClusterSize: new Set([...opts.seeds, opts.self.address]).size,
       clock,
       batchSchedule: opts.batchSchedule,
+      actor: opts.actor,
     }, log.child({ module: 'coordinator' }), this.hints);
     registerReplicaHandlers(transport, this.records, this.coordinator, this.hints, () => clock.now());
     this.antiEntropy = new AntiEntropy(this.records, transport, this.membership, clock, {
@@ -122,6 +128,7 @@ export class ClusterMember {
       intervalMs: opts.antiEntropyInterval ?? 0,
       requestTimeout: opts.requestTimeout,
       pacer: opts.background?.budgetFor('gc'),
+      actor: opts.actor,
     }, log.child({ module: 'gc' }));
   }
 

@@ -47,6 +47,8 @@ export interface TombstoneGcOptions {
   /** keys per GC_CHECK; default 128 */
   readonly batchKeys?: number;
   readonly pacer?: AntiEntropyPacer;
+  /** the name this node signs new versions with (default: its id): reaping raises its dot floor */
+  readonly actor?: string;
 }
 
 export interface TombstoneGcStats {
@@ -141,7 +143,7 @@ export class TombstoneGc {
     let reaped = 0;
     for (const [i, r] of batch.entries()) {
       const allow = answers.every((a) => !a.hinted[i] && peerAllowsReap(a.records[i]!, r.record, now));
-      if (allow && !(await this.hints?.pendingFor(r.slot, r.key)) && (await this.records.reap(r.slot, r.key, r.record, this.view.self))) {
+      if (allow && !(await this.hints?.pendingFor(r.slot, r.key)) && (await this.records.reap(r.slot, r.key, r.record, this.opts.actor ?? this.view.self))) {
         reaped++;
       } else {
         this.counters.tombstones_kept++;

@@ -36,6 +36,8 @@ export interface CoordinatorOptions {
   readonly clock?: Clock;
   /** when batched replica requests leave (default: at the end of the microtask run) */
   readonly batchSchedule?: BatchSchedule;
+  /** the name new versions are signed with (default: this node's id; see node-epoch.ts) */
+  readonly actor?: NodeId;
 }
 
 /** where a write that a target missed should go later (hinted handoff) */
@@ -148,7 +150,7 @@ export class Coordinator implements Keyspace {
       const hints = this.hints;
       await Promise.all(hinted.map((id) => hints.persisted(id, slot, key)));
     }
-    const { record: rec, stored, durable } = await this.records.coordinateStarted(slot, key, self, ctx, v);
+    const { record: rec, stored, durable } = await this.records.coordinateStarted(slot, key, this.opts.actor ?? self, ctx, v);
     if (targets.length === 1 && targets[0].id === self) {
       await durable; // alone: no fan-out to set up
       return rec;

@@ -3,6 +3,9 @@
  * QUORUM, and durability of values and siblings across kill -9 and restart.
  */
 import { expect } from 'chai';
+import fs from 'node:fs';
+import path from 'node:path';
+import { decodeContext } from '../../lib/versioning/context-codec';
 import { disposeAll, startNode, type QuorumNodeProcess } from './harness';
 import { RawClient, decodeReply, type Decoded } from './raw-client';
 
@@ -150,4 +153,60 @@ describe('durability: values and siblings survive kill -9 and restart', function
       e.close();
     });
   }
+});
+
+describe('epochs: after an unclean stop and a reboot a node signs new versions with a new actor', function () {
+  this.timeout(30000);
+  let node: QuorumNodeProcess | undefined;
+  after(() => disposeAll(node));
+
+  const infoField = async (c: RawClient, name: string): Promise<string> => {
+    const text = decodeReply(await c.call('INFO', name === 'node_id' ? 'server' : 'cluster')) as string;
+    const m = new RegExp(`^${name}:(.*)\\r?$`, 'm').exec(text);
+    expect(m, `INFO ${name}`).to.not.equal(null);
+    return m![1]!.trim();
+  };
+  const epochFile = () => path.join(node!.dir, 'epoch');
+  /** what an OS reboot changes for the node: the kernel's boot id */
+  const reboot = () => {
+    const state = JSON.parse(fs.readFileSync(epochFile(), 'utf8')) as { epoch: number; bootId: string | null };
+    fs.writeFileSync(epochFile(), JSON.stringify({ ...state, bootId: 'a-boot-before-this-one' }));
+  };
+
+  it('keeps its name over kill -9 and over a clean stop and reboot; takes <id>@1 after kill -9 and a reboot', async () => {
+    node = await startNode();
+    let c = await RawClient.connect(node.port);
+    const id = await infoField(c, 'node_id');
+    expect(await infoField(c, 'node_epoch')).to.equal('0');
+    expect(await infoField(c, 'version_actor')).to.equal(id);
+    await c.call('SET', 'k', 'v1');
+    c.close();
+
+    await node.kill9(); // the process died; the machine did not: nothing was lost
+    await node.start();
+    await node.stop(); // a clean stop syncs everything: a reboot loses nothing either
+    expect(fs.existsSync(path.join(node.dir, 'clean-shutdown'))).to.equal(true);
+    reboot();
+    await node.start();
+    c = await RawClient.connect(node.port);
+    expect(await infoField(c, 'node_epoch')).to.equal('0');
+    c.close();
+
+    await node.kill9();
+    reboot();
+    await node.start();
+    c = await RawClient.connect(node.port);
+    try {
+      expect(await infoField(c, 'node_epoch')).to.equal('1');
+      expect(await infoField(c, 'version_actor')).to.equal(`${id}@1`);
+      expect((await vget(c, 'k')).values).to.deep.equal(['v1']);
+      await c.call('SET', 'k', 'v2');
+      const vv = decodeContext((await vget(c, 'k')).context);
+      expect([...vv.keys()].sort()).to.deep.equal([id, `${id}@1`]);
+      expect(vv.get(`${id}@1`)).to.equal(1);
+      expect(decodeReply(await c.call('GET', 'k'))).to.equal('v2');
+    } finally {
+      c.close();
+    }
+  });
 });
