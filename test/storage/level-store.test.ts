@@ -30,6 +30,19 @@ describe('LevelStore', () => {
     await second.close();
   });
 
+  it("writes through classic-level's native batch calls (an upgrade that moves them falls back, and fails this)", async () => {
+    const dir = freshDir();
+    const store = new LevelStore({ dir });
+    expect((store as unknown as { native: unknown }).native, 'the native batch calls were not found').to.not.equal(null);
+    await store.open();
+    await store.write([kv('a', '1'), kv('b', '2'), { type: 'del', key: Buffer.from('a') }, kv('c', '3')]);
+    await store.close();
+    const again = new LevelStore({ dir });
+    await again.open();
+    expect((await collect(again.range({}))).map(([k, v]) => `${k}=${v}`)).to.deep.equal(['b=2', 'c=3']);
+    await again.close();
+  });
+
   it('opening a directory another store holds fails with STORE_LOCKED', async () => {
     const dir = freshDir();
     const holder = new LevelStore({ dir });
