@@ -11,6 +11,8 @@ import { RecordStore } from './storage/record-store';
 import { Coordinator } from './coordinator/coordinator';
 import { registerReplicaHandlers } from './coordinator/replica-handlers';
 import { Membership } from './membership/membership';
+import { decodeMembers, encodeMembers } from './membership/codec';
+import { metaKey } from './storage/keys';
 import type { MemberInfo } from './membership/view';
 import { FixedRatePacer, HintDelivery, HintStore, handoffInfoFields, type InfoFields } from './handoff';
 import type { BackgroundBudget } from './background/budget';
@@ -18,6 +20,9 @@ import { AntiEntropy, antiEntropyInfoFields, type AntiEntropyStats } from './ant
 import { OwnershipTransfer, transferInfoFields } from './transfer';
 import { TombstoneGc, tombstoneGcInfoFields } from './antientropy/tombstone-gc';
 import type { BatchSchedule } from './coordinator/replica-batch';
+
+/** the member list as this node last knew it (encodeMembers) */
+const MEMBERS_KEY = metaKey('members');
 
 export interface ClusterMemberOptions {
   readonly self: Omit<MemberInfo, 'status' | 'generation' | 'version'>;
@@ -69,6 +74,10 @@ export class ClusterMember {
   /** reaps dead records every replica has (sweeps at the anti-entropy interval) */
   readonly gc: TombstoneGc;
   private readonly hasSeeds: boolean;
+  private readonly log: Logger;
+  /** the view's persistence: a write under way, and whether the view changed since it began */
+  private savingMembers: Promise<void> | null = null;
+  private membersDirty = false;
 
   constructor(
     readonly store: Store,
@@ -79,6 +88,7 @@ export class ClusterMember {
     log: Logger,
   ) {
     this.records = new RecordStore(store);
+    this.log = log;
     const me: MemberInfo = { ...opts.self, status: 'normal', generation: clock.now(), version: 1 };
     this.membership = new Membership(me, transport, clock, rng, {
       seeds: opts.seeds,
@@ -136,6 +146,7 @@ export class ClusterMember {
   async start(): Promise<void> {
     await this.hints?.load();
     await this.records.loadDotFloor();
+    await this.restoreMembers();
     await this.antiEntropy.start(); // builds its tree (one scan of the store) before any write arrives
     await this.transfer.prepare(this.hasSeeds); // a new node with seeds gossips itself in as joining
     await this.transport.start();
@@ -147,12 +158,55 @@ export class ClusterMember {
 
   async stop(): Promise<void> {
     this.membership.stop();
+    await this.savingMembers;
     await this.transfer.stop();
     await this.handoff?.stop();
     await this.antiEntropy.stop();
     await this.gc.stop();
     await this.transport.close();
     await this.hints?.idle();
+  }
+
+  /**
+   * The members this node knew when it last ran, kept in its store at every change of the view: a
+   * node that restarts routes by the ring it had, not by the part of the cluster it hears from
+   * first. (With only itself and one reachable peer in view, a restarted node took itself for a
+   * home replica of keys it is not one of, and a write it then could not replicate stayed on it
+   * alone, with no hint to move it: the fault suite's seed 40119.) Gossip overrides any entry
+   * with a newer one, as for entries heard from peers; this node's own old entry loses to the
+   * new generation it starts with.
+   */
+  private async restoreMembers(): Promise<void> {
+    const bytes = await this.store.get(MEMBERS_KEY);
+    if (bytes !== undefined) {
+      try {
+        this.membership.absorb(decodeMembers(bytes));
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message }, 'the members kept in the store do not decode: starting from the seeds alone');
+      }
+    }
+    this.membership.onViewChange(() => this.saveMembers());
+    this.saveMembers();
+  }
+
+  /** one write at a time, each of the latest view; never throws */
+  private saveMembers(): void {
+    if (this.savingMembers !== null) {
+      this.membersDirty = true;
+      return;
+    }
+    const save = async (): Promise<void> => {
+      do {
+        this.membersDirty = false;
+        try {
+          await this.store.write([{ type: 'put', key: MEMBERS_KEY, value: encodeMembers(this.membership.members()) }]);
+        } catch (err) {
+          this.log.debug({ err: (err as Error).message }, 'could not keep the member list');
+          return;
+        }
+      } while (this.membersDirty);
+    };
+    this.savingMembers = save().finally(() => (this.savingMembers = null));
   }
 
   /** the INFO `handoff` section: hints_pending, hints_per_target, hints_delivered, hints_dropped */

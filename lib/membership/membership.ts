@@ -29,6 +29,7 @@ export class Membership implements ClusterView {
   private ringMemberCount = 0;
   private readonly health: HealthTracker;
   private readonly listeners: Array<(ring: Ring) => void> = [];
+  private readonly viewListeners: Array<() => void> = [];
   private cancelTimer: (() => void) | null = null;
   /** gossip exchanges completed (sent or answered): 0 until this node has heard the cluster */
   private exchanges = 0;
@@ -74,6 +75,11 @@ export class Membership implements ClusterView {
 
   onRingChange(fn: (ring: Ring) => void): void {
     this.listeners.push(fn);
+  }
+
+  /** called after any entry of the view changed (ring or not) */
+  onViewChange(fn: () => void): void {
+    this.viewListeners.push(fn);
   }
 
   members(): MemberInfo[] {
@@ -191,6 +197,7 @@ export class Membership implements ClusterView {
       this.log.info({ members: this.memberIds().length, changed }, 'ring changed');
       for (const fn of this.listeners) fn(this.currentRing);
     }
+    for (const fn of this.viewListeners) fn();
   }
 
   private build(): Ring {

@@ -110,4 +110,35 @@ describe('faults in-process: regressions found by the fault suite', function () 
       await sim.stop();
     }
   });
+
+  // fault suite, 5 nodes, seed 40119: two nodes restarted while partitioned from the rest, each
+  // knowing only itself and the other, took themselves for the home replicas of every key; a
+  // write one of them could not replicate (not acknowledged) stayed on it alone for good, with no
+  // hint for the real home replicas
+  it('a restarted node routes by the members it knew (kept in its store), so a write it takes as a fallback is hinted home', async () => {
+    const sim = await SimCluster.start({ nodes: 5, seed: 7 });
+    try {
+      await sim.settle();
+      const key = keyNotOn(sim, 2);
+      const home = sim.preferenceList(key);
+      sim.crash(2);
+      await sim.pass(500);
+      await sim.restart(2);
+      sim.isolate(2); // it hears from nobody: only its store can tell it the cluster
+      expect(sim.member(2).membership.memberCount(), 'members on the restarted node\'s ring').to.equal(5);
+      expect(sim.member(2).membership.ring().checksum).to.equal(sim.member(0).membership.ring().checksum);
+      const res = await drive(sim, sim.kv(2).write(key, null, bytes(sim, 'stray')), 5000);
+      expect(res.done, 'the write settled').to.equal(true);
+      sim.heal();
+      await sim.settle();
+      const recs = await converge(sim, key);
+      const onTwo = (await sim.replicas(key))[2]!;
+      // the write reached no home replica (not acknowledged), but the fallback kept a copy...
+      expect(holding(onTwo, 'stray'), 'the copy on the restarted node').to.have.length(1);
+      // ...and handed it to every home replica
+      for (const [i, rec] of recs.entries()) expect(holding(rec, 'stray'), `on ${home[i]}`).to.have.length(1);
+    } finally {
+      await sim.stop();
+    }
+  });
 });
