@@ -50,12 +50,12 @@ export interface ClusterMemberOptions {
   /** `tombstone-grace`: ms a record must have been dead before tombstone GC may reap it; default 1 hour */
   readonly tombstoneGraceMs?: number;
   /** when the coordinator's batched replica requests leave (default: end of the microtask run) */
+  readonly batchSchedule?: BatchSchedule;
   /**
    * the name new versions coordinated here are signed with (default: the node id; after an
    * unclean reboot, `<id>@<epoch>`: node-epoch.ts)
    */
   readonly actor?: string;
-  readonly batchSchedule?: BatchSchedule;
 }
 
 const HANDOFF_PAGE = 64;

@@ -95,11 +95,13 @@ export class QuorumNode {
   async start(): Promise<void> {
     const { config } = this.opts;
     const clock = this.opts.clock ?? systemClock;
+    await this.store.open();
+    // after the open: LevelDB's lock makes this process the directory's only user, so a second
+    // process started on it by mistake neither moves the epoch nor marks a clean stop
     const { epoch } = beginEpoch(this.dir);
     this.epochBegun = true;
     const actor = versionActor(this.nodeId, epoch);
     if (epoch > 0) this.log.warn({ epoch, actor }, 'signing new versions as %s (this node has started after an unclean reboot at least once)', actor);
-    await this.store.open();
     const host = config.bind[0];
     const address = `${host}:${config.clusterPort}`;
     const transport = new TcpTransport({

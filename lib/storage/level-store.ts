@@ -122,7 +122,7 @@ export class LevelStore extends AbstractStore {
 
   protected _get(key: Buffer): Promise<Buffer | undefined> {
     try {
-      return Promise.resolve(this.db.getSync(key));
+      return Promise.resolve(this._getNow(key));
     } catch (err) {
       return Promise.reject(err);
     }
