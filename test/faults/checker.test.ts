@@ -94,6 +94,30 @@ describe('fault checker', () => {
     expect(checkHistory(ops, [agreed('k', [sib('a', dot('n1', 1)), sib('b', dot('n0', 1))], [['n0', 1], ['n1', 1]])]).duplicates.map((a) => a.kind)).to.deep.equal(['duplicated']);
   });
 
+  it('accepts a write replaced by the copy of a concurrent write stored twice, whose context nobody recorded', () => {
+    const h = new History();
+    const args = { client: 0, node: 0, key: 'k', ctxSeen: null } as const;
+    const w = h.invoke({ ...args, kind: 'vset', value: 'w', ctx: vvFrom([['n1', 30]]) });
+    const x = h.invoke({ ...args, client: 1, kind: 'set', value: 'x', ctx: vvFrom([['n1', 5]]) });
+    h.complete(w, { status: 'ok', dot: dot('n1', 31) });
+    h.complete(x, { status: 'ok', dot: dot('n2', 2) });
+    // x is held twice: under the dot its client heard of, and under one a lost hop's coordinator gave it
+    const finals = [agreed('k', [sib('x', dot('n2', 2)), sib('x', dot('n4', 123))], [['n1', 31], ['n2', 2], ['n4', 123]])];
+    expect(checkHistory(h.ops, finals).anomalies).to.deep.equal([]);
+    // held once, x's recorded context does not cover w: w is lost
+    const once = [agreed('k', [sib('x', dot('n2', 2))], [['n1', 31], ['n2', 2]])];
+    expect(checkHistory(h.ops, once).anomalies.map((a) => a.kind)).to.deep.equal(['lost']);
+  });
+
+  it('still finds a write lost when the twice-stored write ended before it began', () => {
+    const ops = sequential([
+      { kind: 'set', value: 'x', dot: dot('n2', 2), ctx: [['n1', 5]] },
+      { kind: 'vset', value: 'w', ctx: [['n1', 30]], dot: dot('n1', 31) },
+    ]);
+    const finals = [agreed('k', [sib('x', dot('n2', 2)), sib('x', dot('n4', 123))], [['n1', 31], ['n2', 2], ['n4', 123]])];
+    expect(checkHistory(ops, finals).anomalies.map((a) => a.kind)).to.deep.equal(['lost']);
+  });
+
   it('finds a value nobody wrote', () => {
     expect(kinds([], [agreed('k', [sib('zzz')])])).to.deep.equal(['phantom']);
   });

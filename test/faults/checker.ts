@@ -67,6 +67,20 @@ function surelyCovers(x: Op, w: Op, dotOfW: Dot | null): boolean {
   return w.value !== null && x.ctxSeen !== null && x.ctxSeen.some((s) => s.value === w.value);
 }
 
+/**
+ * x was stored twice (the final state holds its value under a dot other than the one its client
+ * was told: a forwarding hop applied it and the reply was lost, so the next coordinator applied it
+ * again), and the copy the client never heard of was coordinated with a context nobody recorded:
+ * a plain SET there replaced whatever that coordinator held, w too if x did not end before w
+ * began.
+ */
+function mayCoverAsCopy(x: Op, w: Op, held: readonly FinalSibling[]): boolean {
+  if (x.id === w.id || x.status === 'fail' || x.value === null || x.dot === null) return false;
+  const copy = held.some((s) => s.value === x.value && s.dot !== null && !sameDot(s.dot, x.dot!));
+  const endedBefore = x.completedAt !== null && x.completedAt < w.invokedAt;
+  return copy && !endedBefore;
+}
+
 /** x may have replaced w: it surely covers it, or its context is unknown and it may have seen w */
 function mayCover(x: Op, w: Op, dotOfW: Dot | null): boolean {
   if (x.id === w.id || x.status === 'fail') return false;
@@ -111,7 +125,7 @@ export function checkHistory(ops: readonly Op[], finals: readonly KeyState[]): V
         anomalies.push({ kind: 'lost', key: ks.key, ops: [w.id], detail: `${w.value} missing and its dot is not in the final vv; final: ${showSibs(ref.siblings)}` });
         continue;
       }
-      const by = keyOps.filter((x) => mayCover(x, w, w.dot));
+      const by = keyOps.filter((x) => mayCover(x, w, w.dot) || mayCoverAsCopy(x, w, ref.siblings ?? []));
       if (by.length === 0) anomalies.push({ kind: 'lost', key: ks.key, ops: [w.id], detail: `${w.value} missing and no write covered it; final: ${showSibs(ref.siblings)}` });
     }
     checkDuplicates(ks, keyOps, duplicates);
