@@ -1,7 +1,8 @@
 /**
  * In-memory Store for in-process cluster tests: a sorted array of entries ordered by
  * Buffer.compare (LevelDB's bytewise order), binary search for lookups. Same semantics as
- * LevelStore; `durability` is accepted and ignored. crash() simulates a process crash.
+ * LevelStore, and AbstractStore applies `durability` as for it. crash() simulates a process crash
+ * (every applied batch survives), osCrash() an operating-system crash (only what was synced does).
  */
 import { AbstractStore, type AbstractStoreOptions } from './abstract-store';
 import type { BatchOp, RangeOptions } from './store';
@@ -21,6 +22,8 @@ export interface MemoryStoreOptions extends AbstractStoreOptions {
 
 export class MemoryStore extends AbstractStore {
   private entries: Entry[] = [];
+  /** the entries as of the last sync (what an operating-system crash keeps) */
+  private synced: Entry[] = [];
   private readonly options: MemoryStoreOptions;
 
   override readonly syncReads: boolean;
@@ -44,7 +47,20 @@ export class MemoryStore extends AbstractStore {
   crash(): MemoryStore {
     this.abort('store crashed before the write was applied');
     const survivor = new MemoryStore(this.options);
-    survivor.entries = this.entries.map((e) => ({ key: e.key, value: e.value }));
+    survivor.entries = copyEntries(this.entries);
+    survivor.synced = copyEntries(this.synced);
+    return survivor;
+  }
+
+  /**
+   * Simulated operating-system crash or power loss: as crash(), but the returned store holds only
+   * what the last sync (sync(), or a batch written with `sync`) put on disk.
+   */
+  osCrash(): MemoryStore {
+    this.abort('the machine crashed before the write was applied');
+    const survivor = new MemoryStore(this.options);
+    survivor.entries = copyEntries(this.synced);
+    survivor.synced = copyEntries(this.synced);
     return survivor;
   }
 
@@ -52,7 +68,9 @@ export class MemoryStore extends AbstractStore {
 
   protected async _close(): Promise<void> {}
 
-  protected async _sync(): Promise<void> {}
+  protected async _sync(): Promise<void> {
+    this.synced = copyEntries(this.entries);
+  }
 
   protected async _get(key: Buffer): Promise<Buffer | undefined> {
     return this.find(key);
@@ -69,7 +87,7 @@ export class MemoryStore extends AbstractStore {
     return e !== undefined && e.key.equals(key) ? Buffer.from(e.value) : undefined;
   }
 
-  protected _batch(ops: readonly BatchOp[]): Promise<void> {
+  protected _batch(ops: readonly BatchOp[], sync: boolean): Promise<void> {
     for (const op of ops) {
       const i = this.lowerBound(op.key);
       const e = this.entries[i];
@@ -82,6 +100,7 @@ export class MemoryStore extends AbstractStore {
         this.entries.splice(i, 1);
       }
     }
+    if (sync) this.synced = copyEntries(this.entries);
     return Promise.resolve();
   }
 
@@ -107,4 +126,8 @@ export class MemoryStore extends AbstractStore {
     }
     return lo;
   }
+}
+
+function copyEntries(entries: readonly Entry[]): Entry[] {
+  return entries.map((e) => ({ key: e.key, value: e.value }));
 }

@@ -10,6 +10,7 @@ import { ClusterMember, type ClusterMemberOptions } from '../../lib/cluster-memb
 import type { Coordinator } from '../../lib/coordinator/coordinator';
 import { keySlot, preferenceList } from '../../lib/ring';
 import { MemoryStore } from '../../lib/storage/memory-store';
+import { versionActor } from '../../lib/node-epoch';
 import { MemoryNetwork } from '../../lib/transport/memory-network';
 import { ManualClock } from '../../lib/util/manual-clock';
 import { mulberry32, type Rng } from '../../lib/util/rng';
@@ -33,6 +34,13 @@ export interface SimClusterOptions {
   readonly tombstoneGraceMs?: number;
   /** ms between anti-entropy rounds; default 0 (off) */
   readonly antiEntropyInterval?: number;
+  /** ms between syncs of every running node's store, as `fsync everysec` does; default 0 (never) */
+  readonly syncEveryMs?: number;
+  /**
+   * after an OS crash a node signs new versions `<id>@<epoch>` (lib/node-epoch.ts); default true.
+   * false shows what the epochs prevent.
+   */
+  readonly epochs?: boolean;
 }
 
 /** what run() throws when a promise does not settle within its cap of simulated time */
@@ -45,6 +53,8 @@ interface Slot {
   store: MemoryStore;
   /** the store a crash left behind, until restart */
   disk: MemoryStore | null;
+  /** operating-system crashes so far: the node's version epoch */
+  epoch: number;
 }
 
 const START_TIME = 1_700_000_000_000;
@@ -61,6 +71,7 @@ export class SimCluster {
   private readonly log = pino({ level: 'silent' });
   private traceHash = createHash('sha256');
   private traceCount = 0;
+  private stopped = false;
 
   private constructor(readonly opts: SimClusterOptions) {
     this.rng = mulberry32(opts.seed ^ 0x5eed);
@@ -92,8 +103,9 @@ export class SimCluster {
       });
       const store = new MemoryStore({ tick: 'microtask' });
       await store.open();
-      c.slots.push({ member: await c.boot(i, store), store, disk: null });
+      c.slots.push({ member: await c.boot(i, store), store, disk: null, epoch: 0 });
     }
+    if ((opts.syncEveryMs ?? 0) > 0) c.syncEvery(opts.syncEveryMs!);
     return c;
   }
 
@@ -174,11 +186,26 @@ export class SimCluster {
 
   /** the process dies: gossip stops, its endpoint stops, its store keeps what a crash keeps */
   crash(i: number): void {
+    this.down(i).disk = this.slot(i).store.crash();
+  }
+
+  /**
+   * The machine dies (power loss, kernel crash): as crash(), but the store keeps only what was
+   * synced, and the node comes back in a new version epoch.
+   */
+  osCrash(i: number): void {
+    const s = this.down(i);
+    s.disk = s.store.osCrash();
+    s.epoch++;
+  }
+
+  /** node i stops gossiping and its endpoint goes away (a crash, before its store's fate) */
+  private down(i: number): Slot {
     const s = this.slot(i);
     if (s.disk !== null) throw new Error(`${this.ids[i]} is already down`);
     s.member.membership.stop();
     this.network.crash(this.address(i));
-    s.disk = s.store.crash();
+    return s;
   }
 
   /** the same node id and data, a new process (new generation) */
@@ -245,6 +272,7 @@ export class SimCluster {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const s of this.slots) {
       s.member.membership.stop();
       if (s.disk === null) await s.member.transport.close();
@@ -254,9 +282,21 @@ export class SimCluster {
   private async boot(i: number, store: MemoryStore): Promise<ClusterMember> {
     const transport = this.network.transport(this.ids[i]!, this.address(i));
     const rng = mulberry32((this.opts.seed * 31 + i * 7919 + this.clock.now()) >>> 0);
-    const member = new ClusterMember(store, transport, this.clock, rng, this.memberOpts[i]!, this.log.child({ node: this.ids[i] }));
+    const epoch = this.slots[i]?.epoch ?? 0;
+    const opts = epoch > 0 && this.opts.epochs !== false ? { ...this.memberOpts[i]!, actor: versionActor(this.ids[i]!, epoch) } : this.memberOpts[i]!;
+    const member = new ClusterMember(store, transport, this.clock, rng, opts, this.log.child({ node: this.ids[i] }));
     await member.start();
     return member;
+  }
+
+  /** every running node's store synced every `ms`, for as long as the cluster runs */
+  private syncEvery(ms: number): void {
+    const tick = (): void => {
+      if (this.stopped) return;
+      for (const s of this.slots) if (s.disk === null) s.store.sync().catch(() => {});
+      this.clock.setTimer(ms, tick);
+    };
+    this.clock.setTimer(ms, tick);
   }
 
   private slot(i: number): Slot {

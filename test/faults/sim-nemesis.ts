@@ -13,13 +13,19 @@ export interface NemesisOptions {
   readonly maxDrop: number;
   /** largest delay (ms) it sets */
   readonly maxDelay: number;
+  /**
+   * crashes that are operating-system crashes (the node keeps only what it synced), the first ones
+   * of the run; default 0. One per run keeps the checker sound: a write acknowledged by W ≥ 2
+   * replicas then survives on one that did not lose it.
+   */
+  readonly osCrashes?: number;
 }
 
-export type FaultKind = 'crash' | 'restart' | 'partition' | 'isolate' | 'heal' | 'drops' | 'delay';
+export type FaultKind = 'crash' | 'oscrash' | 'restart' | 'partition' | 'isolate' | 'heal' | 'drops' | 'delay';
 
 export class Nemesis {
   readonly log: string[] = [];
-  readonly counts: Record<FaultKind, number> = { crash: 0, restart: 0, partition: 0, isolate: 0, heal: 0, drops: 0, delay: 0 };
+  readonly counts: Record<FaultKind, number> = { crash: 0, oscrash: 0, restart: 0, partition: 0, isolate: 0, heal: 0, drops: 0, delay: 0 };
   private readonly start: number;
 
   constructor(
@@ -39,8 +45,13 @@ export class Nemesis {
     const r = this.rng();
     if (r < 0.2 && down.length < this.opts.maxDown) {
       const i = up[randomInt(this.rng, up.length)]!;
-      this.sim.crash(i);
-      this.note('crash', `n${i}`);
+      if (this.counts.oscrash < (this.opts.osCrashes ?? 0)) {
+        this.sim.osCrash(i);
+        this.note('oscrash', `n${i}`);
+      } else {
+        this.sim.crash(i);
+        this.note('crash', `n${i}`);
+      }
     } else if (r < 0.4 && down.length > 0) {
       const i = down[randomInt(this.rng, down.length)]!;
       await this.sim.restart(i);

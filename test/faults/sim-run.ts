@@ -25,6 +25,10 @@ export interface SimShape {
   /** ms between nemesis steps */
   readonly nemesisEveryMs: number;
   readonly maxDown: number;
+  /** the first crashes of a run that are OS crashes (each node syncs its store every second); default 0 */
+  readonly osCrashes?: number;
+  /** sign versions in a new epoch after an OS crash (default true; false shows what epochs prevent) */
+  readonly epochs?: boolean;
 }
 
 export interface SimOutcome {
@@ -45,6 +49,7 @@ const ROUND_MS = 1100;
 export async function runSimSchedule(seed: number, shape: SimShape, opLimit = Infinity): Promise<SimOutcome> {
   const sim = await SimCluster.start({
     nodes: shape.nodes, seed, replicas: shape.replicas, readQuorum: shape.readQuorum, writeQuorum: shape.writeQuorum,
+    ...((shape.osCrashes ?? 0) > 0 ? { syncEveryMs: 1000, epochs: shape.epochs } : {}),
   });
   try {
     await sim.settle();
@@ -55,7 +60,7 @@ export async function runSimSchedule(seed: number, shape: SimShape, opLimit = In
     for (let node = 0; node < shape.nodes; node++) {
       for (let j = 0; j < shape.clientsPerNode; j++) clients.push(simClient(run, clients.length, node));
     }
-    const nemesis = new Nemesis(sim, mulberry32((seed * 2654435761) >>> 0), { maxDown: shape.maxDown, maxDrop: 0.25, maxDelay: 40 });
+    const nemesis = new Nemesis(sim, mulberry32((seed * 2654435761) >>> 0), { maxDown: shape.maxDown, maxDrop: 0.25, maxDelay: 40, osCrashes: shape.osCrashes });
     for (let t = 0; t < shape.faultMs; t += STEP_MS) {
       if (t > 0 && t % shape.nemesisEveryMs === 0) await nemesis.step();
       await sim.pass(STEP_MS);
