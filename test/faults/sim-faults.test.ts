@@ -7,20 +7,15 @@
  * smallest failing prefix of the workload.
  */
 import { expect } from 'chai';
-import { runSimSchedule, type SimOutcome, type SimShape } from './sim-run';
+import { FIVE_NODES, THREE_NODES, runSimSchedule, type SimOutcome, type SimShape } from './sim-run';
 import { failureReport, print, shrinkLimit, summaryLine, type RunSummary } from './report';
 
 const SEED_COUNT = Math.max(1, Number(process.env['FAULT_SEEDS'] ?? 5) || 5);
 const FIRST_SEED = Number(process.env['FAULT_FIRST_SEED'] ?? 1000) || 1000;
 const SEEDS = Array.from({ length: SEED_COUNT }, (_, i) => FIRST_SEED + i);
 
-const FIVE: SimShape = {
-  nodes: 5, replicas: 3, readQuorum: 2, writeQuorum: 2,
-  clientsPerNode: 2, keys: 4, faultMs: 3000, nemesisEveryMs: 200, maxDown: 2,
-};
-const THREE: SimShape = { ...FIVE, nodes: 3, clientsPerNode: 3, maxDown: 1 };
 /** the first crash of each run is an operating-system crash: the node loses what it had not synced */
-const FIVE_OS: SimShape = { ...FIVE, osCrashes: 1 };
+const FIVE_OS: SimShape = { ...FIVE_NODES, osCrashes: 1 };
 
 function summary(name: string, o: SimOutcome): RunSummary {
   const note = o.rounds < 0 ? 'did not converge' : `converged in ${o.rounds} round(s)`;
@@ -33,7 +28,7 @@ async function report(name: string, o: SimOutcome, shape: SimShape, shrink: bool
   return failureReport(summary(`${name} seed ${o.seed}`, o), o.nemesis.log, shrunk && { limit: shrunk.limit, ops: shrunk.result.history.ops, anomalies: shrunk.result.verdict.anomalies }, !shrink);
 }
 
-for (const [name, shape] of [['5 nodes N=3 R=2 W=2', FIVE], ['3 nodes N=3 R=2 W=2', THREE], ['5 nodes N=3 R=2 W=2, an OS crash', FIVE_OS]] as const) {
+for (const [name, shape] of [['5 nodes N=3 R=2 W=2', FIVE_NODES], ['3 nodes N=3 R=2 W=2', THREE_NODES], ['5 nodes N=3 R=2 W=2, an OS crash', FIVE_OS]] as const) {
   describe(`faults in-process: ${name}, ${SEEDS.length} seeds`, function () {
     this.timeout(20_000 + SEEDS.length * 4_000);
 

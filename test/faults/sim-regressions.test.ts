@@ -8,7 +8,7 @@ import { MessageType } from '../../lib/transport/message-type';
 import type { NewVersion, VRecord } from '../../lib/versioning/types';
 import { SimCluster } from '../cluster/sim-cluster';
 import { drive } from './sim-clients';
-import { runSimSchedule, type SimShape } from './sim-run';
+import { FIVE_NODES, runSimSchedule, type SimShape } from './sim-run';
 
 const bytes = (sim: SimCluster, v: string): NewVersion => ({ payload: { kind: 'bytes', data: Buffer.from(v) }, ts: sim.clock.now(), expireAt: null });
 const holding = (rec: VRecord | null, v: string) =>
@@ -145,9 +145,7 @@ describe('faults in-process: regressions found by the fault suite', function () 
   // the fault suite's OS-crash shape, 5 nodes, seed 1003: a node that lost its unsynced writes to
   // an OS crash gave their dots to new writes when it signed with its old name (lib/node-epoch.ts)
   it('after an OS crash a node signs in a new epoch, so no two acknowledged writes share a dot', async () => {
-    const shape: SimShape = {
-      nodes: 5, replicas: 3, readQuorum: 2, writeQuorum: 2, clientsPerNode: 2, keys: 4, faultMs: 3000, nemesisEveryMs: 200, maxDown: 2, osCrashes: 1,
-    };
+    const shape: SimShape = { ...FIVE_NODES, osCrashes: 1 };
     const without = await runSimSchedule(1003, { ...shape, epochs: false });
     expect(without.nemesis.counts.oscrash, 'the schedule has its OS crash').to.equal(1);
     expect(without.verdict.anomalies.map((a) => a.kind), 'the same node name after the crash').to.include('dot-reused');

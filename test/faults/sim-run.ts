@@ -31,6 +31,13 @@ export interface SimShape {
   readonly epochs?: boolean;
 }
 
+/** the fault suite's shapes: 5 nodes (two may be down at once) and 3 nodes (one) */
+export const FIVE_NODES: SimShape = {
+  nodes: 5, replicas: 3, readQuorum: 2, writeQuorum: 2,
+  clientsPerNode: 2, keys: 4, faultMs: 3000, nemesisEveryMs: 200, maxDown: 2,
+};
+export const THREE_NODES: SimShape = { ...FIVE_NODES, nodes: 3, clientsPerNode: 3, maxDown: 1 };
+
 export interface SimOutcome {
   readonly seed: number;
   readonly history: History;
