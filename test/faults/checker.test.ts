@@ -118,6 +118,35 @@ describe('fault checker', () => {
     expect(checkHistory(ops, finals).anomalies.map((a) => a.kind)).to.deep.equal(['lost']);
   });
 
+  it('accepts a write stored twice when a later write covered both of its versions, and finds it lost when one was not covered', () => {
+    // seed 100417 (5 nodes, an OS crash): w's forwarding hop applied it as n1:31 and lost its reply,
+    // the next coordinator applied it again as n3:107, and w's acknowledging record held both
+    const run = (xCtx: Array<[string, number]>) => {
+      const h = new History();
+      const args = { client: 0, node: 0, key: 'k', ctxSeen: null } as const;
+      const w = h.invoke({ ...args, kind: 'vset', value: 'w', ctx: vvFrom([['n1', 27], ['n3', 105]]) });
+      h.complete(w, { status: 'ok', dot: null, copies: [dot('n1', 31), dot('n3', 107)] });
+      const x = h.invoke({ ...args, client: 1, kind: 'set', value: 'x', ctx: vvFrom(xCtx) });
+      h.complete(x, { status: 'ok', dot: dot('n4', 50) });
+      return checkHistory(h.ops, [agreed('k', [sib('x', dot('n4', 50))], [['n1', 31], ['n3', 107], ['n4', 50]])]);
+    };
+    const both = run([['n1', 31], ['n3', 107], ['n4', 49]]);
+    expect(both.anomalies).to.deep.equal([]);
+    expect(both.duplicates.map((a) => a.kind)).to.deep.equal(['duplicated']);
+    expect(run([['n1', 31], ['n3', 106], ['n4', 49]]).anomalies.map((a) => a.kind)).to.deep.equal(['lost']);
+  });
+
+  it('finds a write stored twice lost when one of its versions is not in the final version vector', () => {
+    const h = new History();
+    const w = h.invoke({ client: 0, node: 0, key: 'k', kind: 'set', value: 'w', ctxSeen: null });
+    h.complete(w, { status: 'ok', dot: null, copies: [dot('n1', 31), dot('n3', 107)] });
+    // a plain SET whose outcome is unknown might have replaced w, but not a version nobody has seen
+    const x = h.invoke({ client: 1, node: 0, key: 'k', kind: 'set', value: 'x', ctxSeen: null });
+    h.complete(x, { status: 'unknown' });
+    expect(kinds(h.ops, [agreed('k', [], [['n1', 31], ['n3', 106]])])).to.deep.equal(['lost']);
+    expect(kinds(h.ops, [agreed('k', [], [['n1', 31], ['n3', 107]])])).to.deep.equal([]);
+  });
+
   it('finds a value nobody wrote', () => {
     expect(kinds([], [agreed('k', [sib('zzz')])])).to.deep.equal(['phantom']);
   });

@@ -110,10 +110,12 @@ export function checkHistory(ops: readonly Op[], finals: readonly KeyState[]): V
     const dots = new Map<string, Op>();
     for (const w of keyOps) {
       if (w.status !== 'ok') continue;
-      if (w.dot !== null) {
-        const d = `${w.dot.node}:${w.dot.counter}`;
+      // the versions the write made: one dot, the dots of its copies when stored twice, or none known
+      const made = w.dot !== null ? [w.dot] : w.copies;
+      for (const dw of made) {
+        const d = `${dw.node}:${dw.counter}`;
         const other = dots.get(d);
-        if (other) anomalies.push({ kind: 'dot-reused', key: ks.key, ops: [other.id, w.id], detail: `two acknowledged writes got dot ${d}` });
+        if (other && other !== w) anomalies.push({ kind: 'dot-reused', key: ks.key, ops: [other.id, w.id], detail: `two acknowledged writes got dot ${d}` });
         dots.set(d, w);
       }
       if (w.value === null) continue;
@@ -121,12 +123,14 @@ export function checkHistory(ops: readonly Op[], finals: readonly KeyState[]): V
       if (sib !== undefined) {
         continue;
       }
-      if (w.dot !== null && ref.vv !== null && !coversDot(ref.vv, w.dot)) {
+      if (ref.vv !== null && made.some((d) => !coversDot(ref.vv!, d))) {
         anomalies.push({ kind: 'lost', key: ks.key, ops: [w.id], detail: `${w.value} missing and its dot is not in the final vv; final: ${showSibs(ref.siblings)}` });
         continue;
       }
-      const by = keyOps.filter((x) => mayCover(x, w, w.dot) || mayCoverAsCopy(x, w, ref.siblings ?? []));
-      if (by.length === 0) anomalies.push({ kind: 'lost', key: ks.key, ops: [w.id], detail: `${w.value} missing and no write covered it; final: ${showSibs(ref.siblings)}` });
+      // every version it made was replaced by a write that covered it (dots unknown: the write as a whole)
+      const coveredBy = (d: Dot | null) => keyOps.some((x) => mayCover(x, w, d) || mayCoverAsCopy(x, w, ref.siblings ?? []));
+      const covered = made.length > 0 ? made.every(coveredBy) : coveredBy(null);
+      if (!covered) anomalies.push({ kind: 'lost', key: ks.key, ops: [w.id], detail: `${w.value} missing and no write covered it; final: ${showSibs(ref.siblings)}` });
     }
     checkDuplicates(ks, keyOps, duplicates);
     // (c) nothing replaced comes back; nothing appears that nobody wrote
@@ -162,7 +166,7 @@ function checkDuplicates(ks: KeyState, keyOps: readonly Op[], out: Anomaly[]): v
     seen.set(value, e);
   };
   for (const op of keyOps) {
-    if (op.value !== null && op.status === 'ok') note(op.value, op.dot, `ack of #${op.id}`, op.id);
+    if (op.value !== null && op.status === 'ok') for (const d of op.dot !== null ? [op.dot] : op.copies) note(op.value, d, `ack of #${op.id}`, op.id);
     for (const s of op.ctxSeen ?? []) note(s.value, s.dot, `read before #${op.id}`, op.id);
   }
   for (const r of ks.replicas) for (const s of r.siblings ?? []) if (s.value !== null) note(s.value, s.dot, `final ${r.node}`, null);

@@ -45,6 +45,12 @@ export interface Op {
   readonly ctxSeen: readonly SeenValue[] | null;
   /** the dot the write got, when the client learnt it (in-process only) */
   dot: Dot | null;
+  /**
+   * A write whose acknowledging record held its value under several dots (stored twice: a
+   * forwarding hop applied it and its reply was lost, so the next coordinator applied it again):
+   * those dots, and `dot` is null. Empty otherwise.
+   */
+  copies: readonly Dot[];
   error: string | null;
 }
 
@@ -62,6 +68,7 @@ export interface Completion {
   readonly status: Exclude<OpStatus, 'pending'>;
   readonly ctx?: VersionVector | null;
   readonly dot?: Dot | null;
+  readonly copies?: readonly Dot[];
   readonly error?: string | null;
 }
 
@@ -83,6 +90,7 @@ export class History {
       ctx: a.ctx ?? null,
       ctxSeen: a.ctxSeen ?? null,
       dot: null,
+      copies: [],
       error: null,
     };
     this.ops.push(op);
@@ -95,6 +103,7 @@ export class History {
     op.completedAt = this.events++;
     if (c.ctx !== undefined && c.ctx !== null) op.ctx = c.ctx;
     if (c.dot !== undefined) op.dot = c.dot;
+    if (c.copies !== undefined) op.copies = c.copies;
     op.error = c.error ?? null;
   }
 
@@ -113,7 +122,10 @@ export class History {
 /** one line per operation, in invocation order, for failure reports */
 export function formatOp(op: Op): string {
   const what = op.value === null ? op.kind : `${op.kind} ${op.value}`;
-  const dot = op.dot === null ? '' : ` dot=${op.dot.node}:${op.dot.counter}`;
+  const dot =
+    op.dot !== null ? ` dot=${op.dot.node}:${op.dot.counter}`
+    : op.copies.length > 0 ? ` dots=${op.copies.map((d) => `${d.node}:${d.counter}`).join('+')}`
+    : '';
   const ctx = op.ctx === null ? '' : ` ctx={${[...op.ctx].map(([n, c]) => `${n}:${c}`).join(',')}}`;
   const err = op.error === null ? '' : ` (${op.error})`;
   const done = op.completedAt === null ? '…' : String(op.completedAt);

@@ -55,13 +55,16 @@ function pickKind(rng: Rng): OpKind {
 
 const show = (s: Sibling) => (s.payload.kind === 'bytes' ? s.payload.data.toString() : `<${s.payload.kind}>`);
 
-/** the sibling this write made: its value, or for a tombstone the one with its ts and the newest dot */
-function freshDot(rec: VRecord, v: NewVersion, value: string | null): Dot | null {
+/**
+ * The dots of the siblings this write made: its value, or for a tombstone the one with its ts and
+ * the newest dot. Two when it was stored twice (a forwarding hop's reply was lost).
+ */
+function freshDots(rec: VRecord, v: NewVersion, value: string | null): Dot[] {
   const mine = rec.siblings.filter((s) =>
     value !== null
       ? s.payload.kind === 'bytes' && s.payload.data.toString() === value
       : s.payload.kind === 'tombstone' && s.ts === v.ts && s.dot.counter === (rec.vv.get(s.dot.node) ?? 0));
-  return mine.length === 1 ? mine[0]!.dot : null;
+  return mine.map((s) => s.dot);
 }
 
 /** one client's loop until the run stops */
@@ -95,10 +98,11 @@ export async function simClient(run: ClientRun, id: number, node: number): Promi
     if (!res.done) history.complete(op, { status: 'unknown', error: 'timeout' });
     else if ('error' in res) history.complete(op, { status: 'unknown', error: (res.error as { code?: string }).code ?? res.error.message });
     else {
-      const dot = freshDot(res.value, v, value);
+      const dots = freshDots(res.value, v, value);
+      const dot = dots.length === 1 ? dots[0]! : null;
       // a plain write replaced what the coordinator held: its record's vv without its own dot
       const ctx = read === null && dot !== null ? vvSet(res.value.vv, dot.node, dot.counter - 1) : null;
-      history.complete(op, { status: 'ok', dot, ctx });
+      history.complete(op, { status: 'ok', dot, copies: dots.length > 1 ? dots : [], ctx });
     }
   }
 }
