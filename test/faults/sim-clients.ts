@@ -56,8 +56,8 @@ function pickKind(rng: Rng): OpKind {
 const show = (s: Sibling) => (s.payload.kind === 'bytes' ? s.payload.data.toString() : `<${s.payload.kind}>`);
 
 /**
- * The dots of the siblings this write made: its value, or for a tombstone the one with its ts and
- * the newest dot. Two when it was stored twice (a forwarding hop's reply was lost).
+ * The dots of the siblings this write may have made: its value (two when it was stored twice, a
+ * forwarding hop's reply lost), or for a tombstone those with its ts and their node's newest dot.
  */
 function freshDots(rec: VRecord, v: NewVersion, value: string | null): Dot[] {
   const mine = rec.siblings.filter((s) =>
@@ -100,9 +100,11 @@ export async function simClient(run: ClientRun, id: number, node: number): Promi
     else {
       const dots = freshDots(res.value, v, value);
       const dot = dots.length === 1 ? dots[0]! : null;
+      // only a value names its write: two tombstones that match are two deletes, not copies of one
+      const copies = dots.length > 1 && value !== null ? dots : [];
       // a plain write replaced what the coordinator held: its record's vv without its own dot
       const ctx = read === null && dot !== null ? vvSet(res.value.vv, dot.node, dot.counter - 1) : null;
-      history.complete(op, { status: 'ok', dot, copies: dots.length > 1 ? dots : [], ctx });
+      history.complete(op, { status: 'ok', dot, copies, ctx });
     }
   }
 }
