@@ -11,6 +11,7 @@ import { resolveIdentity } from './node-identity';
 import { beginEpoch, markCleanShutdown, versionActor } from './node-epoch';
 import { LevelStore } from './storage/level-store';
 import { TcpTransport } from './transport';
+import { formatAddress } from './transport/address';
 import { ClusterMember } from './cluster-member';
 import { renderSeed } from './config';
 import { buildCommandTable } from './resp/commands';
@@ -103,12 +104,15 @@ export class QuorumNode {
     const actor = versionActor(this.nodeId, epoch);
     if (epoch > 0) this.log.warn({ epoch, actor }, 'signing new versions as %s (this node has started after an unclean reboot at least once)', actor);
     const host = config.bind[0];
-    const address = `${host}:${config.clusterPort}`;
+    // what peers and clients are told: the cluster-announce-* directives, else where this node listens
+    const announceHost = config.clusterAnnounceIp ?? host;
+    const address = formatAddress(announceHost, config.clusterAnnounceBusPort || config.clusterPort);
     const transport = new TcpTransport({
       localId: this.nodeId,
       listenHost: host,
       listenPort: config.clusterPort,
       advertiseAddress: address,
+      sourceAddress: config.bindSourceAddr ?? undefined,
       secret: config.clusterSecret,
       logger: this.log,
       clock,
@@ -118,7 +122,7 @@ export class QuorumNode {
     const background = new BackgroundController(clock, latency, { targetMs: config.latencyTargetMs, enabled: config.backgroundController }, this.log.child({ module: 'background' }));
     this.background = background;
     const member = new ClusterMember(this.store, transport, clock, Math.random, {
-      self: { id: this.nodeId, address, respHost: host, respPort: config.port, zone: config.zone, weight: config.weight },
+      self: { id: this.nodeId, address, respHost: announceHost, respPort: config.clusterAnnouncePort || config.port, zone: config.zone, weight: config.weight },
       seeds: config.seeds.map(renderSeed),
       replicas: config.replicas,
       readQuorum: config.readQuorum,

@@ -36,6 +36,11 @@ export function parseBindAddress(s: string): string | undefined {
   return isIPv4(s) || isIPv6(s) || isHostName(s) ? s : undefined;
 }
 
+/** 0.0.0.0 or :: (every address): something to listen on, not to be reached at or sent from */
+export function isWildcard(s: string): boolean {
+  return s === '0.0.0.0' || /^[0:]+$/.test(s);
+}
+
 /** `host:port` or `[ipv6]:port`, port 1-65535 */
 export function parseSeed(s: string): SeedAddress | undefined {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(s) ?? /^([^:[\]]+):(\d+)$/.exec(s);

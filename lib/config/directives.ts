@@ -3,7 +3,7 @@
  * the Config field it fills, how its arguments parse, its default, its cross-field rule, and how
  * CONFIG GET prints it. parse-config.ts and config-get.ts only walk this table.
  */
-import { parseBindAddress, parseSeed, renderSeed } from './addresses';
+import { isIPv4, isIPv6, isWildcard, parseBindAddress, parseSeed, renderSeed } from './addresses';
 import { directive, type Directive } from './directive';
 import type { LogLevel } from './types';
 import {
@@ -37,6 +37,18 @@ export const DIRECTIVES: readonly Directive[] = [
     check: (c) =>
       c.clusterPort > 65535 ? 'port + 10000 is over 65535: set cluster-port'
         : c.clusterPort === c.port ? 'cluster-port must differ from port' : undefined,
+  }),
+  // what peers and clients are told, when it is not what this node listens on (NAT, containers,
+  // bind 0.0.0.0, a proxy in front of the cluster port): Redis Cluster's names
+  directive({
+    name: 'cluster-announce-ip', field: 'clusterAnnounceIp', default: { value: null },
+    type: optionalText('an IPv4/IPv6 address or host name', (s) => parseBindAddress(s) !== undefined && !isWildcard(s)),
+  }),
+  directive({ name: 'cluster-announce-port', field: 'clusterAnnouncePort', type: integer(0, 65535), default: { value: 0 } }),
+  directive({ name: 'cluster-announce-bus-port', field: 'clusterAnnounceBusPort', type: integer(0, 65535), default: { value: 0 } }),
+  directive({
+    name: 'bind-source-addr', field: 'bindSourceAddr', default: { value: null },
+    type: optionalText('an IPv4/IPv6 address', (s) => (isIPv4(s) || isIPv6(s)) && !isWildcard(s)),
   }),
   directive({
     name: 'node-id', field: 'nodeId', default: { value: null },

@@ -19,6 +19,14 @@ export interface Config {
   readonly bind: readonly string[];
   /** port + 10000 unless set */
   readonly clusterPort: number;
+  /** the host peers and clients are told to reach this node at; null: the first `bind` address */
+  readonly clusterAnnounceIp: string | null;
+  /** the client port clients are told (CLUSTER SLOTS and friends); 0: `port` */
+  readonly clusterAnnouncePort: number;
+  /** the cluster port peers are told; 0: `cluster-port` */
+  readonly clusterAnnounceBusPort: number;
+  /** the local address of connections to peers; null: the system picks one */
+  readonly bindSourceAddr: string | null;
   /** null: derive one, then persist it in the data directory */
   readonly nodeId: string | null;
   /** null: the node uses ./data/<node-id> once it knows its id */

@@ -23,6 +23,8 @@ export interface TcpTransportOptions {
   readonly listenPort: number;
   /** host:port peers reach this node at; default listenHost:boundPort */
   readonly advertiseAddress?: string;
+  /** the local address of outbound connections (bind-source-addr); default: the system's choice */
+  readonly sourceAddress?: string;
   /** the cluster-secret; null accepts loopback peers only */
   readonly secret: string | null;
   readonly logger: Logger;
@@ -134,7 +136,7 @@ export class TcpTransport implements Transport {
   }
 
   private connectTo(host: string, port: number, address: string, peer: OutboundPeer): TcpConnection {
-    const socket = createConnection({ host, port });
+    const socket = createConnection({ host, port, ...(this.o.sourceAddress !== undefined ? { localAddress: this.o.sourceAddress } : {}) });
     this.log.debug({ peer: address }, 'connecting');
     return new TcpConnection({
       ...this.connectionOptions(socket),

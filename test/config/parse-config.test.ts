@@ -64,6 +64,10 @@ describe('config/parseConfig', () => {
       ['port', ['7001'], 'port', 7001, '65536'],
       ['bind', ['127.0.0.1', '::1', 'localhost'], 'bind', ['127.0.0.1', '::1', 'localhost'], '300.1.1.1'],
       ['cluster-port', ['17001'], 'clusterPort', 17001, '0'],
+      ['cluster-announce-ip', ['10.1.2.3'], 'clusterAnnounceIp', '10.1.2.3', '0.0.0.0'],
+      ['cluster-announce-port', ['6379'], 'clusterAnnouncePort', 6379, '65536'],
+      ['cluster-announce-bus-port', ['16379'], 'clusterAnnounceBusPort', 16379, '-1'],
+      ['bind-source-addr', ['::1'], 'bindSourceAddr', '::1', 'db.example'],
       ['node-id', ['node-1.a_b'], 'nodeId', 'node-1.a_b', '../etc'],
       ['dir', ['/var/lib/q k'], 'dir', '/var/lib/q k', null],
       ['seeds', ['10.0.0.1:17001', '[::1]:17002', 'db.example:1'], 'seeds',
@@ -182,6 +186,14 @@ describe('config/parseConfig', () => {
       const w = errorOf('write-quorum 3', ['--replicas', '2']);
       expect(w.directive).to.equal('write-quorum');
       expect(w.message).to.match(/^a\.conf:1: invalid value for 'write-quorum': '3' \(.*replicas \(2\)\)$/);
+    });
+
+    it('announces the bind address and ports unless cluster-announce-* say otherwise; sends from any address unless bind-source-addr says one', () => {
+      const c = parseConfig({ text: 'port 7001', argv: [] });
+      expect([c.clusterAnnounceIp, c.clusterAnnouncePort, c.clusterAnnounceBusPort, c.bindSourceAddr]).to.deep.equal([null, 0, 0, null]);
+      expect(parseConfig({ text: 'cluster-announce-ip node3.example', argv: [] }).clusterAnnounceIp).to.equal('node3.example');
+      expect(errorOf('cluster-announce-ip ::').message).to.match(/^a\.conf:1: invalid value for 'cluster-announce-ip': '::'/);
+      expect(errorOf('bind-source-addr 0.0.0.0').message).to.match(/^a\.conf:1: invalid value for 'bind-source-addr': '0.0.0.0'/);
     });
 
     it('takes metrics-port 0 (none, the default) or a port of its own, not the RESP or cluster port', () => {

@@ -132,6 +132,26 @@ describe('TcpTransport security and robustness', () => {
     expect((await a.request(b.address, MessageType.REPLICA_READ, Buffer.alloc(0), 2000)).toString()).to.equal('ok');
   });
 
+  it('connects to peers from its sourceAddress (bind-source-addr), and serves them from there', async () => {
+    const seen: string[] = [];
+    const listener = createServer((socket) => {
+      seen.push(socket.remoteAddress ?? '?');
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    try {
+      const a = await node('a', { secret: null, sourceAddress: '127.0.0.3' });
+      const port = (listener.address() as { port: number }).port;
+      await rejection(a.request(`127.0.0.1:${port}`, MessageType.PING, Buffer.alloc(0), 500));
+      expect(seen[0]).to.equal('127.0.0.3');
+      const b = await node('b', { secret: null });
+      b.handle(MessageType.REPLICA_READ, () => Buffer.from('ok'));
+      expect((await a.request(b.address, MessageType.REPLICA_READ, Buffer.alloc(0), 2000)).toString()).to.equal('ok');
+    } finally {
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
+    }
+  });
+
   it('refuses a peer that has no secret when this node has one', async () => {
     const b = await node('b', { secret: 'right' });
     const a = await node('a', { secret: null });
