@@ -1,9 +1,11 @@
 /**
  * The fault suite on real node processes (3 nodes, N=3 R=2 W=2, LevelDB): ioredis clients
  * write unique values while a schedule kills (-9) and restarts, or stops (SIGSTOP) and resumes
- * nodes; then every node runs again, every key is read with QUORUM 3 3 until every node's
- * DEBUG REPLICA agrees, and the history is checked as in-process. FAULT_PROC=all runs the three
- * schedules (`npm run test:faults`); otherwise only the first (the short form in `npm test`).
+ * nodes, or partitions the network between them (a PeerProxy in front of each cluster port; the
+ * nodes keep serving their clients); then every node runs again, every key is read with QUORUM
+ * 3 3 until every node's DEBUG REPLICA agrees, and the history is checked as in-process.
+ * FAULT_PROC=all runs the five schedules (`npm run test:faults`); otherwise the kill -9 one and
+ * the 2|1 split (the short form in `npm test`).
  */
 import { expect } from 'chai';
 import { decodeContext } from '../../lib/versioning';
@@ -13,11 +15,18 @@ import { History } from './history';
 import { procClient, type ProcRun } from './proc-clients';
 import { failureReport, print, summaryLine } from './report';
 
+/** one fault, `at` ms from the start of the workload */
+type Step =
+  | { readonly at: number; readonly node: number; readonly what: 'kill9' | 'restart' | 'stop' | 'cont' }
+  /** links between the groups of node indexes go silent (PeerProxy); the nodes keep serving clients */
+  | { readonly at: number; readonly what: 'partition'; readonly groups: ReadonlyArray<readonly number[]> }
+  | { readonly at: number; readonly what: 'heal' };
+
 interface Schedule {
   readonly name: string;
   readonly quorum: readonly [number, number] | null;
-  /** the faults, in order; each step waits `at` ms from the start of the workload */
-  readonly steps: ReadonlyArray<{ at: number; node: number; what: 'kill9' | 'restart' | 'stop' | 'cont' }>;
+  /** the faults, in order */
+  readonly steps: readonly Step[];
 }
 
 const SCHEDULES: Schedule[] = [
@@ -31,14 +40,35 @@ const SCHEDULES: Schedule[] = [
       { at: 1900, node: 1, what: 'stop' }, { at: 3100, node: 1, what: 'cont' },
     ],
   },
+  {
+    name: 'one node partitioned from the other two, its clients still writing',
+    quorum: null,
+    steps: [{ at: 800, what: 'partition', groups: [[0], [1, 2]] }, { at: 2800, what: 'heal' }],
+  },
+  {
+    name: 'a 2|1 split, clients on both sides at QUORUM 1 1',
+    quorum: [1, 1],
+    steps: [{ at: 600, what: 'partition', groups: [[0, 1], [2]] }, { at: 2600, what: 'heal' }],
+  },
 ];
 const RUN_MS = 3600;
 const KEYS = ['pk0', 'pk1', 'pk2', 'pk3'];
 const CLIENTS_PER_NODE = 2;
 
-async function inject(cluster: ProcCluster, step: Schedule['steps'][number], log: string[], t0: number): Promise<void> {
+async function inject(cluster: ProcCluster, step: Step, log: string[], t0: number): Promise<void> {
+  const at = `+${Date.now() - t0}ms`;
+  if (step.what === 'partition') {
+    log.push(`${at} partition ${step.groups.map((g) => g.map((i) => cluster.nodes[i]!.name).join('+')).join(' | ')}`);
+    cluster.partition(step.groups);
+    return;
+  }
+  if (step.what === 'heal') {
+    log.push(`${at} heal`);
+    cluster.heal();
+    return;
+  }
   const node = cluster.nodes[step.node]!;
-  log.push(`+${Date.now() - t0}ms ${step.what} ${node.name}`);
+  log.push(`${at} ${step.what} ${node.name}`);
   if (step.what === 'kill9') await node.kill9();
   else if (step.what === 'restart') await node.start();
   else node.proc.child?.kill(step.what === 'stop' ? 'SIGSTOP' : 'SIGCONT');
@@ -66,14 +96,15 @@ async function converge(cluster: ProcCluster): Promise<{ finals: KeyState[]; rou
   return { finals, rounds: -1 };
 }
 
-const chosen = process.env['FAULT_PROC'] === 'all' ? SCHEDULES : SCHEDULES.slice(0, 1);
+const SHORT_FORM = ['kill -9 and restart one node', 'a 2|1 split, clients on both sides at QUORUM 1 1'];
+const chosen = process.env['FAULT_PROC'] === 'all' ? SCHEDULES : SCHEDULES.filter((s) => SHORT_FORM.includes(s.name));
 
 describe(`faults with real processes: 3 nodes, ${chosen.length} schedule(s)`, function () {
   this.timeout(30_000);
 
   for (const schedule of chosen) {
     it(`loses no acknowledged write and converges: ${schedule.name}`, async () => {
-      const cluster = await ProcCluster.start(3);
+      const cluster = await ProcCluster.start(3, undefined, schedule.steps.some((st) => st.what === 'partition') ? 'proxied' : 'direct');
       try {
         await cluster.waitFormed();
         const history = new History();
@@ -89,6 +120,7 @@ describe(`faults with real processes: 3 nodes, ${chosen.length} schedule(s)`, fu
         run.stopped = true;
         await Promise.all(clients);
         history.closeOut();
+        if (schedule.steps.some((st) => st.what === 'partition')) cluster.heal();
         for (const n of cluster.nodes) {
           if (!n.running) await n.start();
           n.proc.child?.kill('SIGCONT');

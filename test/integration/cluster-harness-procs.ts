@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { ROOT, ServerProcess, freePort, tempDir, redisCli } from './harness';
+import { PeerProxy } from './peer-proxy';
 
 export const SERVER_BIN = path.join(ROOT, 'bin', 'quorumkv-server');
 
@@ -105,22 +106,37 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? `: ${(lastErr as Error).message}` : ''}`);
 }
 
+/** the loopback address node i sends to its peers from, in a cluster on a proxied network */
+const sourceOf = (i: number): string => `127.0.0.${i + 2}`;
+
 export class ProcCluster {
   private readonly clients: Redis[] = [];
 
-  private constructor(readonly nodes: ProcNode[]) {}
+  private constructor(
+    readonly nodes: ProcNode[],
+    /** proxied network: node i's peers reach it through proxies[i] (see partition) */
+    private readonly proxies: PeerProxy[],
+  ) {}
 
   /**
    * `size` nodes named node1.., each seeded with every node's cluster port (a node skips itself),
    * started at once; `perNode(i)` gives node i its options. Resolves when every node answers
-   * PING (not when the cluster has formed: see waitFormed).
+   * PING (not when the cluster has formed: see waitFormed). `network: 'proxied'` puts a
+   * PeerProxy in front of each node's cluster port, announced with cluster-announce-bus-port,
+   * and has node i connect from 127.0.0.(i+2) (bind-source-addr), so partition() can cut links.
    */
-  static async start(size: number, perNode: (i: number) => ProcNodeOptions = () => ({})): Promise<ProcCluster> {
+  static async start(size: number, perNode: (i: number) => ProcNodeOptions = () => ({}), network: 'direct' | 'proxied' = 'direct'): Promise<ProcCluster> {
     const ports: Array<[number, number]> = [];
     for (let i = 0; i < size; i++) ports.push([await freePort(), await freePort()]);
-    const seeds = ports.map(([, cp]) => `127.0.0.1:${cp}`);
-    const nodes = ports.map(([p, cp], i) => new ProcNode(`node${i + 1}`, p, cp, tempDir('qkv-cluster-'), seeds, perNode(i)));
-    const cluster = new ProcCluster(nodes);
+    const proxies = network === 'proxied' ? await Promise.all(ports.map(([, cp]) => PeerProxy.start(cp))) : [];
+    const busPort = (i: number) => proxies[i]?.port ?? ports[i]![1];
+    const seeds = ports.map((_, i) => `127.0.0.1:${busPort(i)}`);
+    const nodes = ports.map(([p, cp], i) => {
+      const o = perNode(i);
+      const routing = network === 'proxied' ? ['--cluster-announce-bus-port', String(busPort(i)), '--bind-source-addr', sourceOf(i)] : [];
+      return new ProcNode(`node${i + 1}`, p, cp, tempDir('qkv-cluster-'), seeds, { ...o, args: [...routing, ...(o.args ?? [])] });
+    });
+    const cluster = new ProcCluster(nodes, proxies);
     try {
       await Promise.all(nodes.map((n) => n.start()));
     } catch (err) {
@@ -128,6 +144,29 @@ export class ProcCluster {
       throw err;
     }
     return cluster;
+  }
+
+  /**
+   * Splits the cluster's network into `groups` of node indexes (a node in no group is cut off from
+   * all): links between groups go silent, each node keeps serving its clients. Proxied only.
+   */
+  partition(groups: ReadonlyArray<readonly number[]>): void {
+    if (this.proxies.length === 0) throw new Error('partition() needs a cluster started with network: proxied');
+    const groupOf = (i: number) => groups.findIndex((g) => g.includes(i));
+    this.proxies.forEach((proxy, j) => {
+      const others = this.nodes.map((_, i) => i).filter((i) => i !== j && (groupOf(i) < 0 || groupOf(i) !== groupOf(j)));
+      proxy.cut(others.map(sourceOf));
+    });
+  }
+
+  /** the cluster port node i announces: its proxy's on a proxied network */
+  busPort(i: number): number {
+    return this.proxies[i]?.port ?? this.nodes[i]!.clusterPort;
+  }
+
+  /** every link talks again (after partition) */
+  heal(): void {
+    for (const proxy of this.proxies) proxy.heal();
   }
 
   /** adds a node seeded with the given nodes' cluster ports (not yet started) */
@@ -158,6 +197,7 @@ export class ProcCluster {
   async dispose(): Promise<void> {
     for (const c of this.clients.splice(0)) c.disconnect();
     await Promise.all(this.nodes.map((n) => n.kill9()));
+    await Promise.all(this.proxies.map((p) => p.close()));
     for (const n of this.nodes) fs.rmSync(n.dir, { recursive: true, force: true });
   }
 }
