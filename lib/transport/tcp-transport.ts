@@ -95,7 +95,8 @@ export class TcpTransport implements Transport {
     this.server = server;
     this.state = 'started';
     this.advertised ??= formatAddress(this.o.listenHost, this.port);
-    this.log.info({ address: this.advertised, secret: this.o.secret !== null }, 'cluster transport listening');
+    const listening = formatAddress(this.o.listenHost, this.port);
+    this.log.info({ address: listening, ...(listening !== this.advertised ? { announced: this.advertised } : {}), secret: this.o.secret !== null }, 'cluster transport listening');
   }
 
   async close(): Promise<void> {

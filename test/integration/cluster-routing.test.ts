@@ -240,3 +240,34 @@ describe('Redis Cluster commands over a 3-node ring (real processes)', function 
 function range(a: number, b: number): number[] {
   return Array.from({ length: b - a + 1 }, (_, i) => a + i);
 }
+
+describe('cluster-announce-ip and cluster-announce-port (a real node)', function () {
+  this.timeout(60000);
+  let nodes: ClusterNode[] = [];
+  let c: Redis | undefined;
+
+  before(async () => {
+    // a node behind NAT: clients are told 10.9.8.7:7999, peers 10.9.8.7:<its cluster-port>
+    nodes = await startCluster({ size: 1, conf: ['cluster-announce-ip 10.9.8.7', 'cluster-announce-port 7999'] });
+    c = ioClient(nodes[0]!.port);
+    // a node waits about a second for its seeds before it starts a cluster of its own
+    await waitFor('the node to own the ring', 10000, async () => (await slotsOf(await c!.call('CLUSTER', 'SLOTS'))).length > 0);
+  });
+
+  after(async () => {
+    c?.disconnect();
+    await disposeCluster(nodes);
+  });
+
+  it('CLUSTER SLOTS, NODES and SHARDS report the announced address, not the one it listens on', async () => {
+    const node = nodes[0]!;
+    expect((await slotsOf(await c!.call('CLUSTER', 'SLOTS'))).map((s) => s.nodes.map((n) => [n.host, n.port]))).to.deep.equal([[['10.9.8.7', 7999]]]);
+    const [line] = parseNodes(String(await c!.call('CLUSTER', 'NODES')));
+    expect(line!.address).to.equal(`10.9.8.7:7999@${node.clusterPort}`);
+    const [shard] = parseShards(await c!.call('CLUSTER', 'SHARDS'));
+    expect(shard!.nodes.map((n) => [n.ip, n.endpoint, n.port])).to.deep.equal([['10.9.8.7', '10.9.8.7', 7999]]);
+    expect(await c!.call('CONFIG', 'GET', 'cluster-announce-*')).to.deep.equal([
+      'cluster-announce-ip', '10.9.8.7', 'cluster-announce-port', '7999', 'cluster-announce-bus-port', '0',
+    ]);
+  });
+});
