@@ -8,10 +8,11 @@
  * one copy back into a Buffer (~0.1 µs) per hit. Bounded in bytes, not keys: memory does not grow
  * with the keyspace. RecordStore is the only writer of records, so it keeps the cache coherent.
  *
- * Eviction is first in, first out, and a write puts its key back in at the young end. Reads do
- * not protect a key (a CLOCK bit per read cost a second hash lookup on every hit, 3% of a node's
- * CPU under GET load): a hot key read but never written is dropped once per pass of the cache
- * and read from the store once, a few times a minute at most when the cache turns over fast.
+ * Eviction is first in, first out, in the order keys entered the cache; neither a read nor a
+ * write moves a key (a CLOCK bit per read cost a second hash lookup on every hit, 3% of a node's
+ * CPU under GET load; see set for writes): a hot key is dropped once per pass of the cache and
+ * read from the store once, a few times a minute at most when the cache turns over fast. A write
+ * not yet in the store is safe to drop: reads see it through the store's overlay.
  */
 
 /**
@@ -54,9 +55,17 @@ export class RecordCache {
 
   set(name: string, bytes: Buffer | null): void {
     if (this.maxBytes <= 0) return;
-    this.delete(name);
     const size = entrySize(name, bytes?.length ?? 0);
-    if (size > this.maxBytes / 8) return; // a huge value would flush everything else
+    if (size > this.maxBytes / 8) {
+      this.delete(name); // a huge value would flush everything else
+      return;
+    }
+    const old = this.map.get(name);
+    // a cached key is updated in place, keeping its place in line: deleting and re-inserting it
+    // would leave a dead entry in its bucket of V8's hash table each time, which every later
+    // insert into that bucket walks until the table is rebuilt, so a key written thousands of
+    // times between rebuilds (a Zipfian load's hot keys) made Map.set a replica's largest cost
+    if (old !== undefined) this.bytes -= entrySize(name, old.length);
     this.map.set(name, bytes === null ? MISSING : bytes.toString('latin1'));
     this.bytes += size;
     while (this.bytes > this.maxBytes) {
