@@ -63,6 +63,12 @@ export class Connection implements AdmissionWaiter {
   private group: KeyedGroup = newGroup();
   /** commands (or a protocol error) parsed while the node was at its admission bound, in order */
   private backlog: Array<Buffer[] | ProtocolError> | null = null;
+  /**
+   * Per key (latin1), settling when this connection's last command on the key has: a later
+   * command on it waits for that. GET and plain SET take no key lock (Dispatcher), so this is what
+   * keeps a pipeline's commands on one key in order; for the others the lock did it already.
+   */
+  private readonly keyTails = new Map<string, Promise<void>>();
 
   constructor(
     private readonly socket: Socket,
@@ -143,11 +149,21 @@ export class Connection implements AdmissionWaiter {
     const run = () => this.dispatcher.run(this.client, args, prepared);
     let result: Reply | Promise<Reply>;
     if (prepared.error || prepared.keys.length > 0) {
-      // keyed: ordered against other commands on its keys by the key locks, after any barrier
-      result = this.barrier ? this.barrier.then(run) : run();
+      // keyed: after any barrier and this connection's earlier commands on its keys; ordered
+      // against other clients' commands on its keys by the key locks (except GET and plain SET)
+      const keys = prepared.keys ?? [];
+      let earlier: Array<Promise<unknown>> | null = this.barrier ? [this.barrier] : null;
+      if (this.keyTails.size > 0) {
+        for (const k of keys) {
+          const t = this.keyTails.get(k.toString('latin1'));
+          if (t !== undefined) (earlier ??= []).push(t);
+        }
+      }
+      result = earlier === null ? run() : earlier.length === 1 ? earlier[0].then(run) : Promise.all(earlier).then(run);
       if (isPromise(result)) {
         slot.group = this.group;
         this.group.pending++;
+        if (keys.length > 0) this.trackKeys(keys, result);
       }
     } else if (this.barrier === null && this.group.pending === 0) {
       result = run();
@@ -177,6 +193,16 @@ export class Connection implements AdmissionWaiter {
     } else {
       this.complete(slot, result);
     }
+  }
+
+  /** until `result` settles, later commands of this connection on `keys` wait for it */
+  private trackKeys(keys: readonly Buffer[], result: Promise<Reply>): void {
+    const names = keys.map((k) => k.toString('latin1'));
+    const done = (): void => {
+      for (const n of names) if (this.keyTails.get(n) === tail) this.keyTails.delete(n);
+    };
+    const tail: Promise<void> = result.then(done, done);
+    for (const n of names) this.keyTails.set(n, tail);
   }
 
   private complete(slot: Slot, reply: Reply): void {

@@ -86,6 +86,41 @@ describe('a cluster of three real processes (N=3 R=2 W=2)', function () {
     expect(await c[0]!.get('sib')).to.equal('resolved');
   });
 
+  it('one hot key: pipelines of SET/GET from clients on every node each see their own writes in order; plain SETs through one node leave one value', async () => {
+    // GET and plain SET take no key lock, so other clients' commands on the key do not wait for
+    // each other; a connection's own commands on it still run in order
+    const clients = Array.from({ length: 6 }, (_, i) => cluster.client(i % 3));
+    await Promise.all(clients.map(async (x, n) => {
+      const p = x.pipeline();
+      for (let i = 0; i < 40; i++) p.set('hot', `${n}-${i}`).get('hot');
+      const res = (await p.exec())!;
+      res.forEach(([err], j) => expect(err, `reply ${j} of client ${n}`).to.equal(null));
+      // each GET sees this client's SET just before it, or another client's write: never one of
+      // this client's own other writes (an earlier one, or a later one run ahead of it)
+      for (let i = 0; i < 40; i++) {
+        const [writer, index] = String(res[2 * i + 1]![1]).split('-').map(Number);
+        if (writer === n) expect(index, `GET ${i} of client ${n}`).to.equal(i);
+      }
+      expect(res.filter((_, j) => j % 2 === 0).map(([, v]) => v)).to.deep.equal(new Array(40).fill('OK'));
+    }));
+    const one = clients.filter((_, i) => i % 3 === 0);
+    await Promise.all(one.map((x, n) => Promise.all(Array.from({ length: 50 }, (_, i) => x.set('hot1', `${n}-${i}`)))));
+    // writes coordinated by one node build on each other: no siblings, on any replica
+    await waitFor('one value of hot1 on every replica', async () => {
+      const rs = await Promise.all(c.map((x) => replica(x, 'hot1')));
+      return rs.every((r) => r.values.length === 1 && r.values[0] === rs[0]!.values[0]);
+    }, 3000);
+  });
+
+  it('a pipeline on one key through one node answers as a single Redis would', async () => {
+    const p = c[1]!.pipeline();
+    for (let i = 0; i < 100; i++) p.set('seq', `v${i}`).get('seq').append('seq', '+').get('seq');
+    const res = (await p.exec())!;
+    for (let i = 0; i < 100; i++) {
+      expect(res.slice(4 * i, 4 * i + 4).map(([, v]) => v)).to.deep.equal(['OK', `v${i}`, `v${i}+`.length, `v${i}+`]);
+    }
+  });
+
   it('replicates expiry: a key SET with PX 300 through node1 reads nil through node2 and node3 after 400 ms', async () => {
     expect(await c[0]!.set('ttl:k', 'v', 'PX', 300)).to.equal('OK');
     expect(await c[1]!.get('ttl:k')).to.equal('v');

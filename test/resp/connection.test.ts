@@ -42,7 +42,7 @@ class FakeDispatcher {
 
   prepare(args: Buffer[]): Prepared {
     const keyed = args[0].toString() === 'K';
-    return { cmd: {} as never, keys: keyed ? [args[1]] : [] };
+    return { cmd: {} as never, keys: keyed ? [args[1]] : [], unlocked: false };
   }
 
   run(_client: ClientState, args: Buffer[]): Reply | Promise<Reply> {
@@ -118,6 +118,22 @@ describe('resp Connection: ordering of a pipeline', () => {
     dispatcher.settle('K c');
     await settleTicks();
     expect(socket.written).to.equal('+K a\r\n+K b\r\n+P\r\n+K c\r\n');
+  });
+
+  it("runs a connection's commands on one key one after another, and on other keys at once", async () => {
+    const { socket, dispatcher } = open();
+    socket.send(['K', 'a', '1'], ['K', 'b', '1'], ['K', 'a', '2'], ['K', 'a', '3']);
+    // each answer of a lets the next command on a start, and nothing else
+    for (const [answered, next] of [[null, 'K b 1'], ['K a 1', 'K a 2'], ['K a 2', 'K a 3']] as const) {
+      if (answered !== null) dispatcher.settle(answered);
+      await settleTicks();
+      expect(dispatcher.started.at(-1)).to.equal(next);
+      expect(dispatcher.started.filter((c) => c.startsWith('K a'))).to.have.length(answered === null ? 1 : Number(next.slice(-1)));
+    }
+    dispatcher.settle('K a 3');
+    dispatcher.settle('K b 1');
+    await settleTicks();
+    expect(socket.written).to.equal('+K a 1\r\n+K b 1\r\n+K a 2\r\n+K a 3\r\n');
   });
 
   it('a keyless command after keyed commands that answered at once runs at once', async () => {
