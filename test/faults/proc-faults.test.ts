@@ -13,6 +13,7 @@ import type Redis from 'ioredis';
 import { keySlot } from '../../lib/ring';
 import { decodeContext, vvDescends } from '../../lib/versioning';
 import { ProcCluster, sleep, waitFor } from '../integration/cluster-harness-procs';
+import { slotsOf } from '../integration/cluster-harness';
 import { checkHistory, type KeyState } from './checker';
 import { History } from './history';
 import { procClient, type ProcRun } from './proc-clients';
@@ -98,9 +99,8 @@ async function hintsDelivered(cluster: ProcCluster): Promise<number> {
 /** the ids of the key's preference-list nodes, from CLUSTER SLOTS (every node is up by now) */
 async function homesOf(c: Redis, key: string): Promise<Set<string>> {
   const slot = keySlot(Buffer.from(key));
-  const ranges = (await c.call('CLUSTER', 'SLOTS')) as Array<[number, number, ...Array<[string, number, string]>]>;
-  const range = ranges.find(([start, end]) => start <= slot && slot <= end);
-  return new Set((range?.slice(2) as Array<[string, number, string]> | undefined)?.map((n) => n[2]) ?? []);
+  const range = slotsOf(await c.call('CLUSTER', 'SLOTS')).find((r) => r.start <= slot && slot <= r.end);
+  return new Set(range?.nodes.map((n) => n.id) ?? []);
 }
 
 /**
