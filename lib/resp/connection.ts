@@ -65,7 +65,7 @@ export class Connection implements AdmissionWaiter {
   private backlog: Array<Buffer[] | ProtocolError> | null = null;
   /**
    * Per key (latin1), settling when this connection's last command on the key has: a later
-   * command on it waits for that. GET and plain SET take no key lock (Dispatcher), so this is what
+   * command on it waits for that. Reads, plain SET and VSET take no key lock (Dispatcher), so this is what
    * keeps a pipeline's commands on one key in order; for the others the lock did it already.
    */
   private readonly keyTails = new Map<string, Promise<void>>();
@@ -150,7 +150,7 @@ export class Connection implements AdmissionWaiter {
     let result: Reply | Promise<Reply>;
     if (prepared.error || prepared.keys.length > 0) {
       // keyed: after any barrier and this connection's earlier commands on its keys; ordered
-      // against other clients' commands on its keys by the key locks (except GET and plain SET)
+      // against other clients' commands on its keys by the key locks (except reads, plain SET, VSET)
       const keys = prepared.keys ?? [];
       let earlier: Array<Promise<unknown>> | null = this.barrier ? [this.barrier] : null;
       if (this.keyTails.size > 0) {

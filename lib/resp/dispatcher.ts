@@ -4,7 +4,8 @@
  * handler, and turn any error into a RESP error reply. Never throws. An optional CommandObserver
  * times each command that passed authentication, from start until its reply settled.
  *
- * GET and a plain SET (no options) take no lock (Prepared.unlocked): neither reads and then writes
+ * Commands that only read (GET, MGET, EXISTS, TTL, VGET, ...) and writes that do not read first (a
+ * plain SET without options, VSET) take no lock (Prepared.unlocked): none reads and then writes
  * the key at the command level (the record store orders the versions of a key itself), so they
  * need not wait for other clients' commands on it, and a connection runs its own commands on one
  * key in order without the lock (Connection). With the lock, a hot key's commands ran one after
@@ -97,9 +98,9 @@ function runLocked(handler: Handler, ctx: CommandContext, args: Buffer[], releas
   );
 }
 
-/** GET, and SET with no options: no key lock (see the top of this file) */
+/** reads, a SET without options and VSET: no key lock (see the top of this file) */
 function lockFree(def: CommandDef, args: Buffer[]): boolean {
-  return def.name === 'get' || (def.name === 'set' && args.length === 3);
+  return def.flags.includes('readonly') || (def.name === 'set' && args.length === 3) || def.name === 'vset';
 }
 
 export type Prepared =

@@ -114,11 +114,16 @@ describe('a cluster of three real processes (N=3 R=2 W=2)', function () {
 
   it('a pipeline on one key through one node answers as a single Redis would', async () => {
     const p = c[1]!.pipeline();
-    for (let i = 0; i < 100; i++) p.set('seq', `v${i}`).get('seq').append('seq', '+').get('seq');
+    for (let i = 0; i < 100; i++) p.set('seq', `v${i}`).get('seq').append('seq', '+').get('seq').exists('seq').mget('seq', 'none');
     const res = (await p.exec())!;
     for (let i = 0; i < 100; i++) {
-      expect(res.slice(4 * i, 4 * i + 4).map(([, v]) => v)).to.deep.equal(['OK', `v${i}`, `v${i}+`.length, `v${i}+`]);
+      expect(res.slice(6 * i, 6 * i + 6).map(([, v]) => v)).to.deep.equal(['OK', `v${i}`, `v${i}+`.length, `v${i}+`, 1, [`v${i}+`, null]]);
     }
+    // VSET and VGET take no key lock either: each VGET shows the VSET just before it
+    const q = c[1]!.pipeline();
+    for (let i = 0; i < 30; i++) q.call('VSET', 'vseq', '', `w${i}`).call('VGET', 'vseq');
+    const vres = (await q.exec())!;
+    for (let i = 0; i < 30; i++) expect((vres[2 * i + 1]![1] as string[]).slice(1), `VGET ${i}`).to.include(`w${i}`);
   });
 
   it('replicates expiry: a key SET with PX 300 through node1 reads nil through node2 and node3 after 400 ms', async () => {
