@@ -38,6 +38,11 @@ export interface CommandDef {
   readonly keys?: KeySpec;
   readonly handler?: Handler;
   readonly subcommands?: readonly CommandDef[];
+  /**
+   * A write that does not read the key first, with these arguments: it takes no key lock, as
+   * commands flagged readonly do not (Dispatcher)
+   */
+  readonly blindWrite?: (args: readonly Buffer[]) => boolean;
 }
 
 export interface ResolvedCommand {

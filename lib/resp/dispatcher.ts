@@ -98,9 +98,9 @@ function runLocked(handler: Handler, ctx: CommandContext, args: Buffer[], releas
   );
 }
 
-/** reads, a SET without options and VSET: no key lock (see the top of this file) */
+/** reads, and writes the command table marks as not reading first: no key lock (see the top of this file) */
 function lockFree(def: CommandDef, args: Buffer[]): boolean {
-  return def.flags.includes('readonly') || (def.name === 'set' && args.length === 3) || def.name === 'vset';
+  return def.flags.includes('readonly') || def.blindWrite?.(args) === true;
 }
 
 export type Prepared =

@@ -44,3 +44,19 @@ describe('resp/CommandTable: HELP of container commands', () => {
     }
   });
 });
+
+describe('resp/CommandTable: writes that read nothing first (no key lock)', () => {
+  it('marks SET without options and VSET, and no other write, as blind writes', () => {
+    const table = buildCommandTable();
+    const blind = (...a: string[]) => {
+      const r = table.resolve(argv(...a)) as ResolvedCommand;
+      return r.def.blindWrite?.(argv(...a)) === true;
+    };
+    expect(blind('SET', 'k', 'v')).to.equal(true);
+    expect(blind('VSET', 'k', '', 'v')).to.equal(true);
+    for (const a of [['SET', 'k', 'v', 'NX'], ['SET', 'k', 'v', 'EX', '10'], ['APPEND', 'k', 'v'], ['INCR', 'k'], ['DEL', 'k'], ['GETSET', 'k', 'v']]) {
+      expect(blind(...a), a.join(' ')).to.equal(false);
+    }
+    expect(table.all().filter((d) => d.blindWrite !== undefined).map((d) => d.name).sort()).to.deep.equal(['set', 'vset']);
+  });
+});

@@ -129,7 +129,8 @@ async function msetnx(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
 
 export const stringCommands: CommandDef[] = [
   cmd('get', 2, ['readonly', 'fast'], 'string', 'Get the value of a key', async (ctx, a) => (await lookupRead(ctx, a[1])).value, ONE_KEY),
-  cmd('set', -3, ['write', 'denyoom'], 'string', 'Set the string value of a key', set, ONE_KEY),
+  // without options SET replaces whatever the coordinator holds, reading nothing first
+  { ...cmd('set', -3, ['write', 'denyoom'], 'string', 'Set the string value of a key', set, ONE_KEY), blindWrite: (a) => a.length === 3 },
   cmd('setnx', 3, ['write', 'denyoom', 'fast'], 'string', 'Set the value of a key, only if it does not exist', setnx, ONE_KEY),
   cmd('setex', 4, ['write', 'denyoom'], 'string', 'Set the value and expiration of a key', setWithExpiry('ex', 'setex'), ONE_KEY),
   cmd('psetex', 4, ['write', 'denyoom'], 'string', 'Set the value and expiration in ms of a key', setWithExpiry('px', 'psetex'), ONE_KEY),

@@ -64,7 +64,8 @@ export const versionCommands: CommandDef[] = [
       countLookup(ctx, reply.length > 1); // [context, value1, ...]: found when a value follows
       return reply;
     }, ONE_KEY),
-  cmd('vset', -4, ['write', 'denyoom'], 'versioned', 'Set a value replacing the versions a context covers', vset, ONE_KEY),
+  // the client's context says what it replaces: nothing is read first
+  { ...cmd('vset', -4, ['write', 'denyoom'], 'versioned', 'Set a value replacing the versions a context covers', vset, ONE_KEY), blindWrite: () => true },
   cmd('vdel', 3, ['write', 'fast'], 'versioned', 'Delete the versions a context covers (a tombstone)', vdel, ONE_KEY),
   cmd('quorum', -1, ['fast', 'stale'], 'versioned', "Show or set this connection's R and W", quorum),
   {
