@@ -114,7 +114,7 @@ export class ClusterMember {
       this.hints = new HintStore(store, opts.self.id, { maxHints, maxHintsPerTarget }, () => clock.now(), handoffLog);
       this.handoff = new HintDelivery(this.hints, this.records, transport, this.membership, clock,
         opts.background?.budgetFor('handoff') ?? new FixedRatePacer(opts.handoffRate ?? 1000, HANDOFF_PAGE),
-        { replicas: opts.replicas, requestTimeout: opts.requestTimeout, pageSize: HANDOFF_PAGE }, handoffLog);
+        { replicas: opts.replicas, requestTimeout: opts.requestTimeout, pageSize: HANDOFF_PAGE, actor: opts.actor }, handoffLog);
     }
     this.coordinator = new Coordinator(this.membership, this.records, transport, {
       replicas: opts.replicas,
@@ -209,9 +209,9 @@ export class ClusterMember {
     this.savingMembers = save().finally(() => (this.savingMembers = null));
   }
 
-  /** the INFO `handoff` section: hints_pending, hints_per_target, hints_delivered, hints_dropped */
+  /** the INFO `handoff` section: hints_pending, hints_per_target, hints_delivered, hints_dropped, hints_released */
   handoffInfo(): InfoFields {
-    return handoffInfoFields(this.hints?.stats() ?? null);
+    return handoffInfoFields(this.hints?.stats() ?? null, this.handoff?.releasedCount ?? 0);
   }
 
   /** the INFO `transfer` section: this node's member status and what ownership transfer moved */

@@ -9,10 +9,15 @@
  * ring changed and it no longer is (or left the ring), the key's current preference list (but
  * this node) instead; the hint is deleted once they all acknowledged.
  *
- * The node keeps its own copy of the record after delivery, even a fallback that is not a
- * preference-list node for the key: deleting it would lose this node's version-vector entries
- * for the key, and the node could later reuse a dot it already issued. Releasing data a node no
- * longer owns is ownership transfer's job (join/leave), which will do it safely.
+ * A fallback lets its copy go once it has been delivered (Dynamo §4.6: "D may delete the object
+ * from its local store"): when the node is not among the key's first N on the current ring, no
+ * hint for the key is left on it (for any target, stored, being added or being delivered), the
+ * record is still the one every destination acknowledged (RecordStore.reap compares), and this
+ * node never coordinated a write to the key (its actor has no entry in the record's version
+ * vector). That last condition matters: a version vector counts a node's writes to a key
+ * contiguously, so a node that forgot its own dots would give its next write a vector claiming
+ * to have seen them, and replicas merging that write would drop those versions as superseded.
+ * A node that coordinated a write to the key keeps its copy, as a preference-list node does.
  */
 import type { Logger } from 'pino';
 import type { ClusterView } from '../coordinator/cluster-view';
@@ -24,7 +29,8 @@ import type { Transport } from '../transport';
 import { MessageType } from '../transport/message-type';
 import type { CancelTimer, Clock } from '../util/clock';
 import { encodeRecord } from '../versioning';
-import type { NodeId } from '../versioning/types';
+import { vvGet } from '../versioning/vv';
+import type { NodeId, VRecord } from '../versioning/types';
 import type { Hint, HintStore } from './hint-store';
 import type { HandoffPacer } from './pacer';
 import { runWorkers } from '../util/worker-pool';
@@ -42,6 +48,8 @@ export interface HintDeliveryOptions {
   readonly inFlight?: number;
   /** ms to wait when the pacer gives no budget; default 20 */
   readonly pauseMs?: number;
+  /** the name this node's new versions carry (its epoch's actor); default the node id */
+  readonly actor?: string;
 }
 
 type Outcome = 'delivered' | 'kept' | 'target-failed';
@@ -55,6 +63,7 @@ export class HintDelivery {
   private readonly pageSize: number;
   private readonly inFlight: number;
   private readonly pauseMs: number;
+  private released = 0;
 
   constructor(
     private readonly hints: HintStore,
@@ -70,6 +79,11 @@ export class HintDelivery {
     this.pageSize = opts.pageSize ?? 64;
     this.inFlight = opts.inFlight ?? 8;
     this.pauseMs = opts.pauseMs ?? 20;
+  }
+
+  /** copies this node dropped after delivering their hints (since start) */
+  get releasedCount(): number {
+    return this.released;
   }
 
   start(): void {
@@ -141,6 +155,7 @@ export class HintDelivery {
   private async deliverOne(h: Hint): Promise<Outcome> {
     this.hints.claim(h);
     let acked = false;
+    let sent: VRecord | null = null;
     try {
       const dests = this.destinations(h);
       // none: this node has not yet heard of the target or of the key's owners (just restarted):
@@ -148,7 +163,8 @@ export class HintDelivery {
       if (dests.length === 0) return 'kept';
       const toTarget = dests.length === 1 && dests[0] === h.target;
       if (dests.some((id) => !this.view.isUp(id))) return toTarget ? 'target-failed' : 'kept';
-      const body = pack({ k: h.key, r: encodeRecord(await this.records.get(h.slot, h.key)) });
+      sent = await this.records.get(h.slot, h.key);
+      const body = pack({ k: h.key, r: encodeRecord(sent) });
       const results = await Promise.all(dests.map((id) => this.send(id, body)));
       acked = results.every(Boolean);
       if (!acked) return toTarget ? 'target-failed' : 'kept';
@@ -156,7 +172,20 @@ export class HintDelivery {
       // on every path, so a claim never outlives its delivery; deletes the hint only if acked
       acked = await this.hints.complete(h, acked);
     }
+    if (acked && sent !== null) await this.release(h, sent);
     return acked ? 'delivered' : 'kept';
+  }
+
+  /** a fallback's copy, delivered: dropped if this node does not hold the key and no hint needs it */
+  private async release(h: Hint, sent: VRecord): Promise<void> {
+    if (sent.siblings.length === 0 && sent.vv.size === 0) return; // nothing stored
+    const actor = this.opts.actor ?? this.view.self;
+    if (vvGet(sent.vv, actor) > 0) return; // its own dots: see the header
+    const ring = this.view.ring();
+    const n = Math.max(1, Math.min(this.opts.replicas, ring.members.length));
+    if (preferenceList(ring, h.slot, n).includes(this.view.self)) return;
+    if (await this.hints.pendingFor(h.slot, h.key)) return;
+    if (await this.records.reap(h.slot, h.key, sent, actor)) this.released++;
   }
 
   /**

@@ -39,7 +39,7 @@ const COUNTERS = new Set([
   'total_connections_received', 'total_commands_processed', 'total_net_input_bytes', 'total_net_output_bytes', 'rejected_connections', 'total_delayed_commands',
   'sibling_limit_exceeded', 'keyspace_hits', 'keyspace_misses', 'used_cpu_sys', 'used_cpu_user',
   'read_repairs', 'forwarded_requests',
-  'hints_delivered', 'hints_dropped',
+  'hints_delivered', 'hints_dropped', 'hints_released',
   'transfer_records_pulled', 'transfer_records_pushed', 'transfer_records_served', 'transfer_records_received',
   'transfer_failures',
   'antientropy_rounds', 'antientropy_rounds_failed', 'antientropy_keys_pushed', 'antientropy_keys_pulled',

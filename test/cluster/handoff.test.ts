@@ -66,6 +66,52 @@ describe('cluster: hinted handoff (Dynamo §4.6)', function () {
     }
   });
 
+  it('a fallback lets its copy go once delivered; the preference-list nodes keep theirs', async () => {
+    for (const seed of SEEDS) {
+      const c = await SimCluster.start({ nodes: 5, seed });
+      await c.settle();
+      const t = 4;
+      const { k, pref, via } = keyWith(c, c.ids[t]!, 'release');
+      await isolateAndNotice(c, t);
+      await c.run(c.kv(via).write(k, null, bytes(c, 'v1')));
+      await c.pass(500);
+      const fallbacks = holders(c, c.ids[t]!).filter((i) => !pref.includes(c.ids[i]!));
+      expect(fallbacks, `seed ${seed}: a fallback holds the hint`).to.have.length.greaterThan(0);
+      for (const f of fallbacks) expect(values((await c.replicas(k))[f]!), `seed ${seed}: fallback's copy`).to.deep.equal(['v1']);
+      c.heal();
+      await c.pass(8_000);
+      const after = await c.replicas(k);
+      for (const id of pref) expect(values(after[c.indexOf(id)]!), `seed ${seed}: ${id} is a primary`).to.deep.equal(['v1']);
+      for (const f of fallbacks) {
+        expect(values(after[f]!), `seed ${seed}: fallback ${c.ids[f]} let its copy go`).to.deep.equal([]);
+        expect(c.member(f).handoffInfo(), `seed ${seed}`).to.deep.include(['hints_released', 1]);
+      }
+      await c.stop();
+    }
+  });
+
+  it('a node that coordinated a write to the key keeps its copy after delivery (its dots stay known)', async () => {
+    for (const seed of SEEDS) {
+      const c = await SimCluster.start({ nodes: 5, seed });
+      await c.settle();
+      const k = key('outsider');
+      const pref = c.preferenceList(k);
+      const f = c.ids.findIndex((id) => !pref.includes(id));
+      // a node outside the list coordinating (a forwarder took it for a fallback) hints every primary
+      await c.run(c.kv(f).write(k, null, bytes(c, 'v1'), undefined, true));
+      await c.pass(4_000);
+      expect(c.member(f).hints?.stats().delivered, `seed ${seed}: hints delivered`).to.equal(3);
+      expect(values((await c.replicas(k))[f]!), `seed ${seed}: the outsider keeps its copy`).to.deep.equal(['v1']);
+      expect(c.member(f).handoffInfo(), `seed ${seed}`).to.deep.include(['hints_released', 0]);
+      // an empty context: concurrent with v1. Had the node forgotten v1's dot, this write's version
+      // vector would claim it, and every replica would drop v1 as superseded.
+      await c.run(c.kv(f).write(k, new Map(), bytes(c, 'v2'), undefined, true));
+      await c.pass(4_000);
+      for (const id of pref) expect(values((await c.replicas(k))[c.indexOf(id)]!), `seed ${seed}: ${id}`).to.deep.equal(['v1', 'v2']);
+      await c.stop();
+    }
+  });
+
   it('hints survive a restart of the fallback', async () => {
     for (const seed of SEEDS) {
       const c = await SimCluster.start({ nodes: 5, seed });

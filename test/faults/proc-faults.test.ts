@@ -87,13 +87,16 @@ async function inject(cluster: ProcCluster, step: Step, log: string[], t0: numbe
   else node.proc.child?.kill(step.what === 'stop' ? 'SIGSTOP' : 'SIGCONT');
 }
 
-/** hinted handoff at work: the hints the nodes delivered (INFO handoff), all together */
-async function hintsDelivered(cluster: ProcCluster): Promise<number> {
-  let total = 0;
+/** hinted handoff at work (INFO handoff, all nodes together): hints delivered, fallback copies released */
+async function handoffTotals(cluster: ProcCluster): Promise<{ delivered: number; released: number }> {
+  let delivered = 0;
+  let released = 0;
   for (const [i] of cluster.nodes.entries()) {
-    total += Number(/^hints_delivered:(\d+)/m.exec(await cluster.client(i).info('handoff'))?.[1] ?? 0);
+    const info = await cluster.client(i).info('handoff');
+    delivered += Number(/^hints_delivered:(\d+)/m.exec(info)?.[1] ?? 0);
+    released += Number(/^hints_released:(\d+)/m.exec(info)?.[1] ?? 0);
   }
-  return total;
+  return { delivered, released };
 }
 
 /** the ids of the key's preference-list nodes, from CLUSTER SLOTS (every node is up by now) */
@@ -171,8 +174,8 @@ describe(`faults with real processes: ${chosen.length} schedule(s)`, function ()
           (await Promise.all(cluster.nodes.map((n) => n.infoNumber('cluster_reachable_nodes')))).every((r) => r === size), 20_000, 200);
         const { finals, rounds } = await converge(cluster);
         const verdict = checkHistory(history.ops, finals);
-        const hints = await hintsDelivered(cluster);
-        const note = `${rounds < 0 ? 'did not converge' : `converged in ${rounds} round(s)`}; ${hints} hint(s) delivered`;
+        const hints = await handoffTotals(cluster);
+        const note = `${rounds < 0 ? 'did not converge' : `converged in ${rounds} round(s)`}; ${hints.delivered} hint(s) delivered, ${hints.released} fallback copies released`;
         const s = { name: schedule.name, ops: history.ops, faults: faults.join(', '), faultCount: faults.length, verdict, note };
         if (!verdict.ok || rounds < 0) {
           const report = failureReport(s, faults, null);

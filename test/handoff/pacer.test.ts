@@ -39,13 +39,14 @@ describe('handoff: hints a coordinator keeps itself', () => {
 
 describe('handoff: INFO section', () => {
   it('lists pending hints per target in id order', () => {
-    const fields = handoffInfoFields({ pending: 5, perTarget: new Map([['n4', 2], ['n1', 3]]), delivered: 7, dropped: 1 });
+    const fields = handoffInfoFields({ pending: 5, perTarget: new Map([['n4', 2], ['n1', 3]]), delivered: 7, dropped: 1 }, 4);
     expect(fields).to.deep.equal([
       ['hints_pending', 5],
       ['hints_per_target', 'n1=3,n4=2'],
       ['hints_delivered', 7],
       ['hints_dropped', 1],
+      ['hints_released', 4],
     ]);
-    expect(handoffInfoFields(null).map(([, v]) => v)).to.deep.equal([0, '', 0, 0]);
+    expect(handoffInfoFields(null).map(([, v]) => v)).to.deep.equal([0, '', 0, 0, 0]);
   });
 });
