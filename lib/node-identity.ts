@@ -11,6 +11,11 @@ export class IdentityError extends Error {
   readonly code = 'IDENTITY_MISMATCH';
 }
 
+/** the data directory cannot be made or written (a file in its place, no permission, ...) */
+export class DataDirError extends Error {
+  readonly code = 'DATA_DIR';
+}
+
 const ID_FILE = 'node-id';
 
 export function deriveNodeId(config: Config): string {
@@ -21,13 +26,23 @@ export function deriveNodeId(config: Config): string {
 export function resolveIdentity(config: Config, cwd: string): { nodeId: string; dir: string } {
   const wanted = config.nodeId ?? (config.dir ? readId(path.resolve(cwd, config.dir)) : null) ?? deriveNodeId(config);
   const dir = path.resolve(cwd, config.dir ?? path.join('data', wanted));
-  fs.mkdirSync(dir, { recursive: true });
+  usable(dir, () => fs.mkdirSync(dir, { recursive: true }));
   const kept = readId(dir);
   if (kept !== null && kept !== wanted) {
     throw new IdentityError(`data directory ${dir} belongs to node '${kept}', not '${wanted}' (node-id)`);
   }
-  if (kept === null) fs.writeFileSync(path.join(dir, ID_FILE), `${wanted}\n`);
+  if (kept === null) usable(dir, () => fs.writeFileSync(path.join(dir, ID_FILE), `${wanted}\n`));
   return { nodeId: wanted, dir };
+}
+
+function usable(dir: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'EEXIST' || e.code === 'ENOTDIR' ? 'a file is in the way' : e.message;
+    throw new DataDirError(`cannot use data directory ${dir} (dir): ${why}`);
+  }
 }
 
 function readId(dir: string): string | null {

@@ -33,7 +33,8 @@ export function main(argv: string[]): void {
     const config = parseConfig({ fileName, text, argv });
     node = new QuorumNode({ config });
   } catch (err) {
-    if (err instanceof ConfigError || (err as { code?: string }).code === 'IDENTITY_MISMATCH') fail((err as Error).message);
+    const code = (err as { code?: string }).code;
+    if (err instanceof ConfigError || code === 'IDENTITY_MISMATCH' || code === 'DATA_DIR') fail((err as Error).message);
     throw err;
   }
   let stopping = false;
