@@ -102,6 +102,18 @@ export const DIFF_CASES: readonly DiffCase[] = [
       'TTL k', 'EXPIRE k 400 LT', 'EXPIRE k 100 LT', 'TTL k', 'EXPIRE k 10 NX XX', 'EXPIRE k 10 GT LT', 'EXPIRE k 10 NX GT', 'EXPIRE k 10 nx lt', 'EXPIRE k 10 XX GT', 'TTL k',
       'PEXPIRE k 5000 LT', 'TTL k', 'PERSIST k', 'PEXPIRE k 5000 NX', 'TTL k', `EXPIREAT k ${FAR} XX GT`, 'EXISTS k', 'EXPIRE nokey 10 NX', 'EXPIRE k 10 XX XX'),
   },
+  {
+    name: 'EXPIRETIME and PEXPIRETIME',
+    script: s('EXPIRETIME k', 'PEXPIRETIME k', 'SET k v', 'EXPIRETIME k', 'PEXPIRETIME k', `EXPIREAT k ${FAR}`, 'EXPIRETIME k', 'PEXPIRETIME k',
+      `PEXPIREAT k ${FAR}499`, 'EXPIRETIME k', `PEXPIREAT k ${FAR}500`, 'EXPIRETIME k', 'PERSIST k', 'EXPIRETIME k', 'EXPIRETIME', 'PEXPIRETIME a b'),
+  },
+  { name: 'TOUCH counts existing keys, repeats included', script: s('TOUCH a', 'MSET a 1 b 2', 'TOUCH a b c a', 'TOUCH') },
+  { name: 'SUBSTR is GETRANGE', script: s('SUBSTR nokey 0 -1', 'SET k Hello,World', 'SUBSTR k 0 4', 'SUBSTR k -5 -1', 'SUBSTR k 5 2', 'SUBSTR k x 1', 'SUBSTR k 0') },
+  {
+    name: 'COPY: value and TTL, REPLACE, DB, errors',
+    script: s('COPY a b', 'SET a hello', 'COPY a b', 'GET b', 'TTL b', 'SET a world', `EXPIREAT a ${FAR}`, 'COPY a b', 'GET b', 'COPY a b REPLACE', 'GET b', 'TTL b',
+      'COPY a a', 'COPY a c DB 0', 'GET c', 'COPY a d DB 99', 'COPY a d DB -1', 'COPY a d DB x', 'COPY a d DB', 'COPY a d FOO', 'COPY a d replace REPLACE', 'GET d', 'COPY a', 'EXISTS d'),
+  },
   { name: 'TTL, PTTL and PERSIST', script: s('TTL k', 'PTTL k', 'PERSIST k', 'SET k v', 'TTL k', 'PTTL k', 'PERSIST k', 'EXPIRE k 100', 'PERSIST k', 'TTL k', 'TTL', 'PTTL a b', 'PERSIST') },
   { name: 'KEYS with one match and with none', script: s('KEYS *', 'MSET foo 1 bar 2 f?x 3', 'KEYS f?o', 'KEYS f\\?x', 'KEYS b*', 'KEYS [b]ar', 'KEYS nomatch*', 'KEYS *r', 'KEYS', 'KEYS a b') },
   { name: 'RANDOMKEY on an empty and a one-key database', script: s('RANDOMKEY', 'SET only 1', 'RANDOMKEY', 'RANDOMKEY x') },

@@ -91,6 +91,27 @@ describe('shapes: answers that rightly differ from redis-server keep its reply t
     expect(docs).to.contain('summary').and.to.contain('group');
     const all = await ours.call('COMMAND');
     expect(all).to.match(new RegExp(`^\\*${count.slice(1, -2)}\\r\\n`));
+    // the categories GET and SET have in Redis
+    const cats = (r: string, name: string) => new RegExp(`\\$${name.length}\\r\\n${name}\\r\\n(?:[^@]*?)\\*(\\d+)\\r\\n((?:\\+@\\w+\\r\\n)+)`).exec(r)?.[2];
+    expect(cats(a, 'get')).to.equal(cats(b, 'get')).and.to.equal('+@read\r\n+@string\r\n+@fast\r\n');
+  });
+
+  it('COMMAND LIST: every command and subcommand, and the FILTERBY forms', async () => {
+    const { ours, theirs } = await both();
+    const names = async (c: RawClient, ...args: string[]) => (await c.call('COMMAND', 'LIST', ...args)).split('\r\n').filter((l) => /^[a-z]/.test(l)).sort();
+    const count = Number((await ours.call('COMMAND', 'COUNT')).slice(1, -2));
+    const all = await names(ours);
+    expect(all.filter((n) => !n.includes('|'))).to.have.length(count);
+    expect(all).to.include.members(['get', 'set', 'vget', 'cluster|slots', 'config|get', 'command|list']);
+    const gets = await names(ours, 'FILTERBY', 'PATTERN', 'GET*');
+    expect(gets).to.deep.equal(all.filter((n) => n.startsWith('get')));
+    // the ones both servers have agree
+    expect(gets.filter((n) => n !== 'getbit')).to.deep.equal((await names(theirs, 'FILTERBY', 'PATTERN', 'get*')).filter((n) => n !== 'getbit'));
+    expect(await names(ours, 'FILTERBY', 'ACLCAT', 'string')).to.include.members(['get', 'set', 'append', 'substr']).and.not.include('del');
+    expect(await ours.call('COMMAND', 'LIST', 'FILTERBY', 'MODULE', 'x')).to.equal('*0\r\n');
+    for (const bad of [['x'], ['FILTERBY', 'FOO', 'x'], ['FILTERBY', 'PATTERN']]) {
+      expect(await ours.call('COMMAND', 'LIST', ...bad), bad.join(' ')).to.equal(await theirs.call('COMMAND', 'LIST', ...bad));
+    }
   });
 
   it('INFO: verbatim "# Section" text with the fields monitoring tools read', async () => {

@@ -1,4 +1,4 @@
-/** EXPIRE PEXPIRE EXPIREAT PEXPIREAT TTL PTTL PERSIST. */
+/** EXPIRE PEXPIRE EXPIREAT PEXPIREAT TTL PTTL EXPIRETIME PEXPIRETIME PERSIST. */
 import { cmd, ONE_KEY, type CommandDef } from '../command-table';
 import type { CommandContext } from '../context';
 import type { Reply } from '../reply';
@@ -44,6 +44,16 @@ function ttlCommand(ms: boolean) {
   };
 }
 
+/** EXPIRETIME / PEXPIRETIME: the absolute expiry (unix seconds or ms), -1 without one, -2 no key */
+function expiretimeCommand(ms: boolean) {
+  return async (ctx: CommandContext, args: Buffer[]): Promise<Reply> => {
+    const cur = await lookupRead(ctx, args[1]);
+    if (!cur.sib) return -2;
+    if (cur.sib.expireAt === null) return -1;
+    return ms ? cur.sib.expireAt : Math.floor((cur.sib.expireAt + 500) / 1000); // rounded, as Redis
+  };
+}
+
 async function persist(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
   const cur = await readCurrent(ctx, args[1]);
   if (!cur.sib || cur.sib.expireAt === null) return 0;
@@ -58,5 +68,7 @@ export const expireCommands: CommandDef[] = [
   cmd('pexpireat', -3, ['write', 'fast'], 'generic', 'Set the expiration for a key as a UNIX timestamp in ms', expireCommand('pexpireat', 'pxat'), ONE_KEY),
   cmd('ttl', 2, ['readonly', 'fast', 'random'], 'generic', 'Get the time to live for a key in seconds', ttlCommand(false), ONE_KEY),
   cmd('pttl', 2, ['readonly', 'fast', 'random'], 'generic', 'Get the time to live for a key in milliseconds', ttlCommand(true), ONE_KEY),
+  cmd('expiretime', 2, ['readonly', 'fast'], 'generic', 'Get the expiration Unix timestamp for a key', expiretimeCommand(false), ONE_KEY),
+  cmd('pexpiretime', 2, ['readonly', 'fast'], 'generic', 'Get the expiration Unix timestamp for a key in milliseconds', expiretimeCommand(true), ONE_KEY),
   cmd('persist', 2, ['write', 'fast'], 'generic', 'Remove the expiration from a key', persist, ONE_KEY),
 ];

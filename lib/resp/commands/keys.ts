@@ -1,4 +1,4 @@
-/** The keyspace family: DEL EXISTS TYPE KEYS SCAN RANDOMKEY RENAME FLUSHALL DBSIZE ... */
+/** The keyspace family: DEL EXISTS TOUCH TYPE KEYS SCAN RANDOMKEY RENAME COPY FLUSHALL DBSIZE ... */
 import { cmd, ONE_KEY, ALL_KEYS, type CommandDef } from '../command-table';
 import type { CommandContext } from '../context';
 import { OK, SimpleString, type Reply } from '../reply';
@@ -120,10 +120,36 @@ function rename(nx: boolean) {
   };
 }
 
+/**
+ * COPY source destination [DB index] [REPLACE]: the value and its TTL, as Redis. As in Redis
+ * Cluster, only database 0 is used: another index is refused with Redis Cluster's errors.
+ */
+async function copy(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
+  const [, src, dst] = args;
+  let replace = false;
+  for (let i = 3; i < args.length; i++) {
+    if (isOpt(args[i], 'replace')) replace = true;
+    else if (isOpt(args[i], 'db') && i + 1 < args.length) {
+      const db = parseInt64(args[++i]);
+      if (db < -2147483648 || db > 2147483647) throw Errors.notInteger();
+      if (db < 0 || db >= 16) throw new CommandError('ERR DB index is out of range');
+      if (db !== 0) throw new CommandError('ERR Copying to another database is not allowed in cluster mode');
+    } else throw Errors.syntax();
+  }
+  if (src.equals(dst)) throw new CommandError('ERR source and destination objects are the same');
+  const from = await readCurrent(ctx, src);
+  if (!from.sib) return 0;
+  const to = await readCurrent(ctx, dst);
+  if (to.sib && !replace) return 0;
+  await writeValue(ctx, dst, to.record, from.value, from.sib.expireAt);
+  return 1;
+}
+
 export const keyCommands: CommandDef[] = [
   cmd('del', -2, ['write'], 'generic', 'Delete a key', del, ALL_KEYS),
   cmd('unlink', -2, ['write', 'fast'], 'generic', 'Delete a key (same as DEL here)', del, ALL_KEYS),
   cmd('exists', -2, ['readonly', 'fast'], 'keyspace', 'Determine if a key exists', exists, ALL_KEYS),
+  cmd('touch', -2, ['readonly', 'fast'], 'keyspace', 'Alters the last access time of a key(s). Returns the number of existing keys specified.', exists, ALL_KEYS),
   cmd('type', 2, ['readonly', 'fast'], 'generic', 'Determine the type stored at key',
     async (ctx, a) => new SimpleString((await lookupRead(ctx, a[1])).sib ? 'string' : 'none'), ONE_KEY),
   cmd('keys', 2, ['readonly'], 'generic', 'Find all keys matching the given pattern', keys),
@@ -131,6 +157,7 @@ export const keyCommands: CommandDef[] = [
   cmd('randomkey', 1, ['readonly', 'random'], 'generic', 'Return a random key from the keyspace', randomkey),
   cmd('rename', 3, ['write'], 'generic', 'Rename a key', rename(false), { first: 1, last: 2, step: 1 }),
   cmd('renamenx', 3, ['write', 'fast'], 'generic', 'Rename a key, only if the new key does not exist', rename(true), { first: 1, last: 2, step: 1 }),
+  cmd('copy', -3, ['write', 'denyoom'], 'generic', 'Copy a key', copy, { first: 1, last: 2, step: 1 }),
   cmd('dbsize', 1, ['readonly', 'fast'], 'server', 'Return the number of keys in the selected database', dbsize),
   cmd('flushdb', -1, ['write'], 'server', 'Remove all keys from the current database', flushall),
   cmd('flushall', -1, ['write'], 'server', 'Remove all keys from all databases', flushall),

@@ -1,16 +1,34 @@
-/** Server commands: COMMAND INFO TIME CONFIG MEMORY. */
+/** Server commands: COMMAND (COUNT INFO DOCS GETKEYS LIST) INFO TIME CONFIG MEMORY. */
 import { cmd, commandKeys, type CommandDef } from '../command-table';
 import type { CommandContext } from '../context';
 import { MapReply, SimpleString, VerbatimReply, type Reply } from '../reply';
 import { CommandError, Errors } from '../errors';
 import { isOpt, parseInt64 } from '../args';
 import { encodeRecord } from '../../versioning';
+import { globMatch } from '../../util/glob';
 import { readCurrent } from './values';
 import { configGet } from '../../config';
 import { infoText } from './info';
 
 function flagsOf(def: CommandDef): Reply[] {
   return def.flags.map((f) => new SimpleString(f));
+}
+
+/**
+ * A command's ACL categories, as Redis names them, from its flags and group: read/write, fast/slow,
+ * admin and dangerous, and the data type's (string, keyspace, connection). quorumkv has no ACLs;
+ * these are for COMMAND INFO and COMMAND LIST FILTERBY ACLCAT.
+ */
+export function aclCategories(def: CommandDef): string[] {
+  const out: string[] = [];
+  if (def.flags.includes('write')) out.push('write');
+  if (def.flags.includes('readonly')) out.push('read');
+  if (def.group === 'string') out.push('string');
+  if (def.group === 'generic' || def.group === 'keyspace') out.push('keyspace');
+  if (def.group === 'connection') out.push('connection');
+  if (def.flags.includes('admin')) out.push('admin', 'dangerous');
+  out.push(def.flags.includes('fast') ? 'fast' : 'slow');
+  return out;
 }
 
 /** COMMAND INFO's entry: name, arity, flags, first key, last key, step, categories, tips, key specs, subcommands */
@@ -23,7 +41,7 @@ function commandEntry(def: CommandDef, fullName = def.name): Reply {
     k?.first ?? 0,
     k?.last ?? 0,
     k?.step ?? 0,
-    [],
+    aclCategories(def).map((c) => new SimpleString(`@${c}`)),
     [],
     [],
     (def.subcommands ?? []).map((s) => commandEntry(s, `${def.name}|${s.name}`)),
@@ -42,6 +60,31 @@ function commandDocs(def: CommandDef): Reply {
   return new MapReply(doc);
 }
 
+/** every command and subcommand ('config|get'), each with its definition */
+function allNames(ctx: CommandContext): Array<[string, CommandDef]> {
+  const out: Array<[string, CommandDef]> = [];
+  for (const d of ctx.server.commands.all()) {
+    out.push([d.name, d]);
+    for (const sub of d.subcommands ?? []) out.push([`${d.name}|${sub.name}`, sub]);
+  }
+  return out;
+}
+
+/** COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern], as Redis 7 */
+function commandList(ctx: CommandContext, args: Buffer[]): Reply {
+  const names = allNames(ctx);
+  if (args.length === 2) return names.map(([n]) => n);
+  if (args.length !== 5 || !isOpt(args[2], 'filterby')) throw Errors.syntax();
+  const arg = args[4];
+  if (isOpt(args[3], 'module')) return []; // no modules
+  if (isOpt(args[3], 'aclcat')) {
+    const cat = arg.toString('latin1').toLowerCase();
+    return names.filter(([, d]) => aclCategories(d).includes(cat)).map(([n]) => n);
+  }
+  if (isOpt(args[3], 'pattern')) return names.filter(([n]) => globMatch(arg, Buffer.from(n, 'latin1'), true)).map(([n]) => n);
+  throw Errors.syntax();
+}
+
 const commandSubcommands: CommandDef[] = [
   cmd('count', 2, ['stale', 'loading'], 'server', 'Get total number of commands', (ctx) => ctx.server.commands.all().length),
   cmd('info', -2, ['stale', 'loading'], 'server', 'Get array of specific command details', (ctx, a) => {
@@ -56,6 +99,7 @@ const commandSubcommands: CommandDef[] = [
     const defs = a.length > 2 ? a.slice(2).map((b) => ctx.server.commands.get(b.toString('latin1'))) : ctx.server.commands.all();
     return new MapReply(defs.filter((d): d is CommandDef => d !== undefined).map((d) => [d.name, commandDocs(d)]));
   }),
+  cmd('list', -2, ['stale', 'loading'], 'server', 'Get an array of Redis command names', commandList),
   cmd('getkeys', -3, ['stale', 'loading'], 'server', 'Extract keys given a full Redis command', (ctx, a) => {
     const argv = a.slice(2);
     const resolved = ctx.server.commands.resolve(argv);
