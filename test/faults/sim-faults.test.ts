@@ -14,8 +14,12 @@ const SEED_COUNT = Math.max(1, Number(process.env['FAULT_SEEDS'] ?? 5) || 5);
 const FIRST_SEED = Number(process.env['FAULT_FIRST_SEED'] ?? 1000) || 1000;
 const SEEDS = Array.from({ length: SEED_COUNT }, (_, i) => FIRST_SEED + i);
 
-/** the first crash of each run is an operating-system crash: the node loses what it had not synced */
-const FIVE_OS: SimShape = { ...FIVE_NODES, osCrashes: 1 };
+/**
+ * up to 3 crashes of each run are operating-system crashes, more than a second apart: the node
+ * loses what it had not synced (FAULT_OS_CRASHES=k for another bound)
+ */
+const OS_CRASHES = Math.max(1, Number(process.env['FAULT_OS_CRASHES'] ?? 3) || 3);
+const FIVE_OS: SimShape = { ...FIVE_NODES, osCrashes: OS_CRASHES };
 
 function summary(name: string, o: SimOutcome): RunSummary {
   const note = o.rounds < 0 ? 'did not converge' : `converged in ${o.rounds} round(s)`;
@@ -28,7 +32,7 @@ async function report(name: string, o: SimOutcome, shape: SimShape, shrink: bool
   return failureReport(summary(`${name} seed ${o.seed}`, o), o.nemesis.log, shrunk && { limit: shrunk.limit, ops: shrunk.result.history.ops, anomalies: shrunk.result.verdict.anomalies }, !shrink);
 }
 
-for (const [name, shape] of [['5 nodes N=3 R=2 W=2', FIVE_NODES], ['3 nodes N=3 R=2 W=2', THREE_NODES], ['5 nodes N=3 R=2 W=2, an OS crash', FIVE_OS]] as const) {
+for (const [name, shape] of [['5 nodes N=3 R=2 W=2', FIVE_NODES], ['3 nodes N=3 R=2 W=2', THREE_NODES], [OS_CRASHES === 1 ? '5 nodes N=3 R=2 W=2, an OS crash' : `5 nodes N=3 R=2 W=2, up to ${OS_CRASHES} OS crashes`, FIVE_OS]] as const) {
   describe(`faults in-process: ${name}, ${SEEDS.length} seeds`, function () {
     this.timeout(20_000 + SEEDS.length * 4_000);
 

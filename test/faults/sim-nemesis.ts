@@ -14,11 +14,14 @@ export interface NemesisOptions {
   /** largest delay (ms) it sets */
   readonly maxDelay: number;
   /**
-   * crashes that are operating-system crashes (the node keeps only what it synced), the first ones
-   * of the run; default 0. One per run keeps the checker sound: a write acknowledged by W ≥ 2
-   * replicas then survives on one that did not lose it.
+   * crashes that are operating-system crashes (the node keeps only what it synced); default 0. A
+   * crash is one while any are left and the last one was at least `osCrashGapMs` ago. The gap keeps
+   * the checker sound: a write acknowledged by W ≥ 2 replicas survives on one that did not lose it
+   * (Redis's `appendfsync everysec` loses such a write to two machines failing within its second).
    */
   readonly osCrashes?: number;
+  /** the least time between two OS crashes: more than the stores' sync interval; default 1100 */
+  readonly osCrashGapMs?: number;
 }
 
 export type FaultKind = 'crash' | 'oscrash' | 'restart' | 'partition' | 'isolate' | 'heal' | 'drops' | 'delay';
@@ -27,6 +30,7 @@ export class Nemesis {
   readonly log: string[] = [];
   readonly counts: Record<FaultKind, number> = { crash: 0, oscrash: 0, restart: 0, partition: 0, isolate: 0, heal: 0, drops: 0, delay: 0 };
   private readonly start: number;
+  private lastOsCrash = -Infinity;
 
   constructor(
     private readonly sim: SimCluster,
@@ -45,7 +49,9 @@ export class Nemesis {
     const r = this.rng();
     if (r < 0.2 && down.length < this.opts.maxDown) {
       const i = up[randomInt(this.rng, up.length)]!;
-      if (this.counts.oscrash < (this.opts.osCrashes ?? 0)) {
+      const now = this.sim.clock.now();
+      if (this.counts.oscrash < (this.opts.osCrashes ?? 0) && now - this.lastOsCrash >= (this.opts.osCrashGapMs ?? 1100)) {
+        this.lastOsCrash = now;
         this.sim.osCrash(i);
         this.note('oscrash', `n${i}`);
       } else {

@@ -25,7 +25,7 @@ export interface SimShape {
   /** ms between nemesis steps */
   readonly nemesisEveryMs: number;
   readonly maxDown: number;
-  /** the first crashes of a run that are OS crashes (each node syncs its store every second); default 0 */
+  /** crashes that are OS crashes, more than a second apart (each node syncs its store every second); default 0 */
   readonly osCrashes?: number;
   /** sign versions in a new epoch after an OS crash (default true; false shows what epochs prevent) */
   readonly epochs?: boolean;

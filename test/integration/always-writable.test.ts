@@ -45,7 +45,7 @@ async function held(c: Redis, key: string): Promise<string[]> {
   return ((await c.call('DEBUG', 'REPLICA', key)) as string[]).slice(1);
 }
 
-interface HandoffInfo { readonly pending: number; readonly perTarget: string; readonly delivered: number; readonly dropped: number }
+interface HandoffInfo { readonly pending: number; readonly perTarget: string; readonly delivered: number; readonly dropped: number; readonly released: number }
 
 /** the INFO handoff section */
 async function handoffInfo(c: Redis): Promise<HandoffInfo> {
@@ -58,6 +58,7 @@ async function handoffInfo(c: Redis): Promise<HandoffInfo> {
   return {
     pending: Number(field('hints_pending')), perTarget: field('hints_per_target'),
     delivered: Number(field('hints_delivered')), dropped: Number(field('hints_dropped')),
+    released: Number(field('hints_released')),
   };
 }
 
@@ -180,7 +181,20 @@ describe('integration: always writable with 2 of 5 nodes frozen (real processes)
     const delivered = after.reduce((n, h) => n + h.delivered, 0);
     expect(after.reduce((n, h) => n + h.dropped, 0), 'hints dropped').to.equal(0);
     expect(delivered, 'hints delivered').to.be.at.least(hintsMade);
+    // fallbacks that only stood in (took replica writes, coordinated none) let their copies go
+    let released = 0;
+    await waitFor('fallback copies released', async () => {
+      released = (await Promise.all(clients.map((cl) => handoffInfo(cl)))).reduce((n, h) => n + h.released, 0);
+      return released > 0;
+    }, 10_000, 200);
+    let kept = 0;
+    for (let i = 0; i < KEYS; i++) {
+      for (const [idx, cl] of clients.entries()) {
+        if (!prefOf(i).includes(c.nodes[idx]!.name) && (await held(cl, key(i))).length > 0) kept++;
+      }
+    }
     process.stdout.write(`      always-writable: ${hintsMade} hints (${frozen.map((h) => h.perTarget || '-').join(' ')}), ${delivered} delivered; ` +
-      `every key back on its 3 replicas ${Math.round(restoredMs)} ms after SIGCONT\n`);
+      `every key back on its 3 replicas ${Math.round(restoredMs)} ms after SIGCONT; ${released} fallback copies released, ` +
+      `${kept} kept outside their preference lists\n`);
   });
 });
