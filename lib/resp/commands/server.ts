@@ -19,7 +19,7 @@ function flagsOf(def: CommandDef): Reply[] {
  * admin and dangerous, and the data type's (string, keyspace, connection). quorumkv has no ACLs;
  * these are for COMMAND INFO and COMMAND LIST FILTERBY ACLCAT.
  */
-export function aclCategories(def: CommandDef): string[] {
+function aclCategories(def: CommandDef): string[] {
   const out: string[] = [];
   if (def.flags.includes('write')) out.push('write');
   if (def.flags.includes('readonly')) out.push('read');
