@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { disposeAll, redisAvailable, startNode, startRedis, type ServerProcess } from './harness';
 import { RawClient, encodeCommand } from './raw-client';
 import { ioClient } from './client-helpers';
+import { mulberry32, randomInt } from '../../lib/util/rng';
 
 /** what the server sends back to `input` before closing (or within ms), as latin1 text */
 async function answerTo(port: number, input: string | Buffer, ms = 600): Promise<{ text: string; closed: boolean }> {
@@ -192,6 +193,45 @@ describe('robustness: malformed input, huge values, long pipelines, many clients
       for (const v of finals) expect(written.has(v!), String(v)).to.equal(true);
     } finally {
       for (const c of clients) c.disconnect();
+    }
+  });
+
+  it('3,000 random commands with random arguments: each gets a reply, none an internal error, and the node stays up', async () => {
+    // every command and subcommand the node lists, but those that end or change the connection
+    // (QUIT, HELLO's protocol switch, CLIENT KILL), stall it (DEBUG SLEEP) or change membership
+    const skip = /^(quit|hello|client\|kill|debug\|sleep|cluster\|leave|cluster\|forget)$/;
+    const c = ioClient(qkv!.port);
+    const other = ioClient(qkv!.port);
+    try {
+      const names = ((await c.call('COMMAND', 'LIST')) as string[]).filter((n) => !skip.test(n));
+      expect(names.length).to.be.greaterThan(60);
+      const rng = mulberry32(20261125);
+      const atoms = ['k', 'k2', '{k}x', '', '0', '1', '-1', '100', '1.5', '-0', '9223372036854775807', '-9223372036854775808',
+        '9223372036854775808', 'abc', 'EX', 'PX', 'NX', 'XX', 'GT', 'LT', 'GET', 'KEEPTTL', 'EXAT', 'PXAT', 'PERSIST', 'MATCH',
+        'COUNT', 'TYPE', '*', 'REPLACE', 'DB', 'FILTERBY', 'PATTERN', 'ACLCAT', 'inf', '-inf', 'nan', '1e400', ' 1', '\x00',
+        '\u00e9', 'x'.repeat(600), 'SAMPLES', 'SETNAME', 'ID', 'INFO', 'LIST', 'SETINFO', 'LIB-NAME', 'USAGE', 'ENCODING'];
+      const internal: string[] = [];
+      let replies = 0;
+      for (let i = 0; i < 3000; i++) {
+        const [cmd, sub] = names[randomInt(rng, names.length)]!.split('|') as [string, string | undefined];
+        const args = Array.from({ length: randomInt(rng, 6) }, () => (rng() < 0.7 ? atoms[randomInt(rng, atoms.length)]! : String(randomInt(rng, 2_000_000) - 1_000_000)));
+        const argv = sub === undefined ? args : [sub, ...args];
+        try {
+          await c.call(cmd, ...argv);
+        } catch (err) {
+          const m = (err as Error).message;
+          expect(m, `${cmd} ${JSON.stringify(argv)}`).to.match(/^[A-Z]+ /); // a Redis error reply, not a lost connection
+          if (/internal error/i.test(m)) internal.push(`${cmd} ${JSON.stringify(argv)}: ${m}`);
+        }
+        replies++;
+        if (i % 500 === 0) expect(await other.ping()).to.equal('PONG');
+      }
+      expect(replies).to.equal(3000);
+      expect(internal).to.deep.equal([]);
+      expect(await other.ping()).to.equal('PONG');
+    } finally {
+      c.disconnect();
+      other.disconnect();
     }
   });
 });
