@@ -6,8 +6,12 @@
  * them. A record is dropped only when all members answered, none keeps a hint, this node keeps
  * none, and each member holds nothing or a dead record that has seen all of this one
  * (peerAllowsReap); a member that is down or does not answer blocks the batch until a later
- * sweep. Each node reaps its own copy; a copy that anti-entropy brings back meanwhile is reaped
- * again on a later sweep. Work is drawn from the background budget (one unit per key checked).
+ * sweep. A member whose answer shows it lacks the delete while this record has seen everything it
+ * holds (a replica that missed the delete, or a fallback's leftover copy of a write it coordinated,
+ * which no anti-entropy exchange reaches) is sent the record at once, as a replica write: merging
+ * it replaces exactly what the delete replaced, so the next sweep can reap. Each node reaps its
+ * own copy; a copy that anti-entropy brings back meanwhile is reaped again on a later sweep. Work
+ * is drawn from the background budget (one unit per key checked).
  *
  * What grace cannot cover: a node that comes back with data older than the grace period (restored
  * from a backup, or down longer than it) can bring a reaped key's old value back, as with
@@ -27,6 +31,7 @@ import type { VRecord } from '../versioning/types';
 import type { AntiEntropyPacer } from './anti-entropy';
 import { AntiEntropyError } from './errors';
 import { bufList } from './messages';
+import { vvDescends } from '../versioning/vv';
 import { peerAllowsReap, reapCandidate } from './reap';
 import { drawBudget } from '../background/draw';
 import { PeriodicTask } from '../background/periodic';
@@ -58,12 +63,14 @@ export interface TombstoneGcStats {
   tombstones_reaped: number;
   /** candidates kept because a member was down, did not answer, kept a hint or lacked the delete */
   tombstones_kept: number;
+  /** deletes sent to members that lacked them (their copies held the GC back) */
+  tombstones_sent: number;
 }
 
 const MAX_CHECK_KEYS = 512;
 
 export class TombstoneGc {
-  private readonly counters: TombstoneGcStats = { gc_sweeps: 0, tombstones_reaped: 0, tombstones_kept: 0 };
+  private readonly counters: TombstoneGcStats = { gc_sweeps: 0, tombstones_reaped: 0, tombstones_kept: 0, tombstones_sent: 0 };
   private cursor = 0;
   private readonly sweeps: PeriodicTask;
 
@@ -141,16 +148,34 @@ export class TombstoneGc {
     }
     const now = this.clock.now();
     let reaped = 0;
+    const sends: Array<Promise<void>> = [];
     for (const [i, r] of batch.entries()) {
       const allow = answers.every((a) => !a.hinted[i] && peerAllowsReap(a.records[i]!, r.record, now));
       if (allow && !(await this.hints?.pendingFor(r.slot, r.key)) && (await this.records.reap(r.slot, r.key, r.record, this.opts.actor ?? this.view.self))) {
         reaped++;
-      } else {
-        this.counters.tombstones_kept++;
+        continue;
+      }
+      this.counters.tombstones_kept++;
+      for (const [j, a] of answers.entries()) {
+        const theirs = a.records[i]!;
+        if (!a.hinted[i] && !peerAllowsReap(theirs, r.record, now) && vvDescends(r.record.vv, theirs.vv)) sends.push(this.send(peers[j]!, r));
       }
     }
+    await Promise.all(sends);
     this.counters.tombstones_reaped += reaped;
     return reaped;
+  }
+
+  /** the dead record to a member whose copy it has seen all of (a later sweep may then reap) */
+  private async send(id: string, r: SlotKeyRecord): Promise<void> {
+    const address = this.view.addressOf(id);
+    if (address === undefined) return;
+    try {
+      await this.transport.request(address, MessageType.REPLICA_WRITE, pack({ k: r.key, r: encodeRecord(r.record) }), this.opts.requestTimeout);
+      this.counters.tombstones_sent++;
+    } catch (err) {
+      this.log.debug({ peer: id, err: (err as Error).message }, 'tombstone GC could not send a delete');
+    }
   }
 
   private async ask(id: string, body: Buffer, count: number): Promise<{ records: VRecord[]; hinted: boolean[] }> {
@@ -188,5 +213,6 @@ export function tombstoneGcInfoFields(s: TombstoneGcStats): Array<[string, numbe
     ['gc_sweeps', s.gc_sweeps],
     ['tombstones_reaped', s.tombstones_reaped],
     ['tombstones_kept', s.tombstones_kept],
+    ['tombstones_sent', s.tombstones_sent],
   ];
 }

@@ -43,7 +43,7 @@ const COUNTERS = new Set([
   'transfer_records_pulled', 'transfer_records_pushed', 'transfer_records_served', 'transfer_records_received',
   'transfer_failures',
   'antientropy_rounds', 'antientropy_rounds_failed', 'antientropy_keys_pushed', 'antientropy_keys_pulled',
-  'gc_sweeps', 'tombstones_reaped',
+  'gc_sweeps', 'tombstones_reaped', 'tombstones_sent',
   'decisions_up', 'decisions_down', 'decisions_hold',
   'spent_transfer', 'spent_handoff', 'spent_antientropy', 'spent_gc',
   'record_cache_hits', 'record_cache_misses', 'store_device_batches', 'store_device_ops', 'journal_backlog_full',

@@ -1,9 +1,10 @@
 /**
  * Tombstone GC (DESIGN §5): a dead record is reaped only after the grace period, only when every
  * member holds nothing or the delete itself and no node keeps a hint for the key; a replica that
- * missed the delete (partitioned, or restarted from old data) holds everyone back until
- * anti-entropy gave it the tombstone; nothing deleted comes back, and a key written again after
- * its record was reaped gets dots above every counter it had before.
+ * missed the delete (partitioned, or restarted from old data) or a fallback's leftover copy holds
+ * everyone back until it has the tombstone, which the GC check hands it; nothing deleted comes
+ * back, and a key written again after its record was reaped gets dots above every counter it had
+ * before.
  */
 import { expect } from 'chai';
 import { FrameKind } from '../../lib/transport/frame';
@@ -13,6 +14,13 @@ import { bytes, key, tombstone, values } from './helpers';
 
 const GRACE = 5_000;
 const AE = 1_000;
+
+/** one GC pass of node i over all its slots; the records it reaped */
+async function sweepNode(c: SimCluster, i: number): Promise<number> {
+  let reaped = 0;
+  for (let n = 0; n < 16; n++) reaped += await c.run(c.member(i).gc.runSweep());
+  return reaped;
+}
 
 async function enableAntiEntropy(c: SimCluster): Promise<void> {
   for (let i = 0; i < c.ids.length; i++) if (!c.isCrashed(i)) await c.member(i).antiEntropy.enable(AE);
@@ -52,7 +60,7 @@ describe('cluster: tombstone GC (deletes that stay deleted)', function () {
     await c.stop();
   });
 
-  it('a replica that missed the delete holds every replica back until anti-entropy gave it the tombstone; nothing comes back', async () => {
+  it('a replica that missed the delete holds every replica back until it has the tombstone, which the GC check hands it; nothing comes back', async () => {
     const c = await SimCluster.start({ nodes: 3, seed: 902, hintedHandoff: false, tombstoneGraceMs: GRACE });
     await c.settle();
     const keys = Array.from({ length: 20 }, (_, i) => key(`missed-${i}`));
@@ -66,17 +74,18 @@ describe('cluster: tombstone GC (deletes that stay deleted)', function () {
     expect(await c.sweepAll(), 'reaped while a member is unreachable').to.equal(0);
     c.heal();
     await c.settle();
-    expect(await c.sweepAll(), 'reaped while a member holds the live value').to.equal(0);
-    expect(c.member(0).gc.stats().tombstones_kept).to.be.greaterThan(0);
     expect(values((await c.replicas(keys[0]!))[t]!)).to.deep.equal(['alive']);
-
-    await enableAntiEntropy(c);
-    await c.pass(6 * AE);
-    for (const k of keys) for (const r of await c.replicas(k)) expect(values(r)).to.deep.equal(['<del>']);
+    // node 0's first check finds t holding what the delete replaced: it keeps its tombstone and
+    // sends it to t, so the sweeps after it (node 0's next window, the other nodes') reap
+    expect(await sweepNode(c, 0), 'reaped while a member holds the live value').to.equal(0);
+    expect(c.member(0).gc.stats().tombstones_kept).to.be.greaterThan(0);
+    expect(c.member(0).gc.stats().tombstones_sent).to.equal(keys.length);
+    await c.pass(100);
+    for (const k of keys) expect(values((await c.replicas(k))[t]!)).to.deep.equal(['<del>']);
     await c.sweepAll();
-    await c.pass(3 * AE); // a copy an exchange brought back in between goes on the next sweep
     await c.sweepAll();
     expect(await reapedEverywhere(c, keys)).to.equal(true);
+    await enableAntiEntropy(c);
     await c.pass(6 * AE); // further rounds and reads bring nothing back
     for (const k of keys) for (const r of await c.replicas(k)) expect(values(r)).to.deep.equal([]);
     for (let i = 0; i < 3; i++) expect(values(await c.run(c.kv(i).read(keys[3]!, { r: 3 })))).to.deep.equal([]);
@@ -98,14 +107,40 @@ describe('cluster: tombstone GC (deletes that stay deleted)', function () {
     await c.restart(t);
     await c.settle();
     expect(values((await c.replicas(keys[0]!))[t]!)).to.deep.equal(['before']);
-    expect(await c.sweepAll(), 'reaped while the restarted member holds the old value').to.equal(0);
-    await enableAntiEntropy(c);
-    await c.pass(6 * AE);
+    expect(await sweepNode(c, 0), 'reaped while the restarted member holds the old value').to.equal(0);
+    await c.pass(100);
+    for (const k of keys) expect(values((await c.replicas(k))[t]!), 'the check handed t the delete').to.deep.equal(['<del>']);
     await c.sweepAll();
-    await c.pass(3 * AE);
     await c.sweepAll();
     expect(await reapedEverywhere(c, keys)).to.equal(true);
+    await enableAntiEntropy(c);
+    await c.pass(6 * AE);
     for (const k of keys) expect(values(await c.run(c.kv(t).read(k, { r: 3 })))).to.deep.equal([]);
+    await c.stop();
+  });
+
+  it("a fallback's leftover copy of a write it coordinated gets the delete from the GC check, and the key is reaped everywhere", async () => {
+    const c = await SimCluster.start({ nodes: 5, seed: 905, tombstoneGraceMs: GRACE });
+    await c.settle();
+    const k = key('leftover');
+    const pref = c.preferenceList(k);
+    const f = c.ids.findIndex((id) => !pref.includes(id));
+    // coordinated outside the key's list (a forwarder took f for a fallback): f keeps its copy
+    // after handing it over, and no anti-entropy exchange reaches a node outside the list
+    await c.run(c.kv(f).write(k, null, bytes(c, 'v1'), undefined, true));
+    await c.pass(4_000);
+    expect(c.member(f).hints?.stats().pending).to.equal(0);
+    expect(values((await c.replicas(k))[f]!)).to.deep.equal(['v1']);
+    await c.run(c.kv(c.indexOf(pref[0]!)).write(k, null, tombstone(c)));
+    await c.pass(1_000 + GRACE);
+    for (const id of pref) expect(values((await c.replicas(k))[c.indexOf(id)]!), id).to.deep.equal(['<del>']);
+    expect(values((await c.replicas(k))[f]!), 'the leftover still live').to.deep.equal(['v1']);
+    await c.sweepAll();
+    await c.pass(100);
+    await c.sweepAll();
+    expect(c.ids.reduce((n, _, i) => n + c.member(i).gc.stats().tombstones_sent, 0), 'deletes sent').to.be.greaterThan(0);
+    expect(await reapedEverywhere(c, [k]), 'reaped on every node, the leftover included').to.equal(true);
+    expect(values(await c.run(c.kv(f).read(k, { r: 3 })))).to.deep.equal([]);
     await c.stop();
   });
 
