@@ -22,7 +22,7 @@ const OS_CRASHES = Math.max(1, Number(process.env['FAULT_OS_CRASHES'] ?? 3) || 3
 const FIVE_OS: SimShape = { ...FIVE_NODES, osCrashes: OS_CRASHES };
 
 function summary(name: string, o: SimOutcome): RunSummary {
-  const note = o.rounds < 0 ? 'did not converge' : `converged in ${o.rounds} round(s)`;
+  const note = o.rounds < 0 ? 'did not converge' : `converged in ${o.rounds} round(s), ${o.reaped} record(s) reaped by tombstone GC after`;
   return { name, ops: o.history.ops, faults: o.nemesis.summary(), faultCount: o.nemesis.total(), verdict: o.verdict, note };
 }
 
