@@ -6,7 +6,7 @@
  * when that passed, tombstone GC runs on every node (the grace period is short here) and the keys
  * are read through every home replica again: each key must show the live values it showed before,
  * and a key whose record was reaped must stay gone (a deleted value coming back would be a
- * resurrection, a live value missing a loss).
+ * resurrection, a live value missing a loss); KEYS must list exactly the keys GET shows.
  * Deterministic for (seed, shape, opLimit).
  */
 import { mulberry32 } from '../../lib/util/rng';
@@ -155,7 +155,8 @@ async function afterGc(sim: SimCluster, keys: readonly string[], n: number, befo
     const recs = (await sim.replicas(Buffer.from(ks.key))).filter((r, j): r is VRecord => r !== null && home.has(sim.ids[j]!));
     const shown = visible(mergeAll(recs), sim.clock.now()) !== undefined;
     if (listed.has(ks.key) !== shown) {
-      anomalies.push({ kind: 'resurrected', key: ks.key, ops: [], detail: `after tombstone GC: KEYS ${listed.has(ks.key) ? 'lists' : 'misses'} it, GET ${shown ? 'shows' : 'does not show'} it` });
+      const kind = listed.has(ks.key) ? 'resurrected' : 'lost';
+      anomalies.push({ kind, key: ks.key, ops: [], detail: `after tombstone GC: KEYS ${listed.has(ks.key) ? 'lists' : 'misses'} it, GET ${shown ? 'shows' : 'does not show'} it` });
     }
   }
   return { reaped, anomalies };
