@@ -127,14 +127,16 @@ export class ClusterMember {
       actor: opts.actor,
     }, log.child({ module: 'coordinator' }), this.hints);
     registerReplicaHandlers(transport, this.records, this.coordinator, this.hints, () => clock.now());
+    const graceMs = opts.tombstoneGraceMs ?? 3_600_000;
     this.antiEntropy = new AntiEntropy(this.records, transport, this.membership, clock, {
       replicas: opts.replicas,
       requestTimeout: opts.requestTimeout,
       intervalMs: opts.antiEntropyInterval ?? 0,
       pacer: opts.background?.budgetFor('antientropy'),
+      tombstoneGraceMs: graceMs,
     }, log.child({ module: 'antientropy' }));
     this.gc = new TombstoneGc(this.records, transport, this.membership, this.hints, clock, {
-      graceMs: opts.tombstoneGraceMs ?? 3_600_000,
+      graceMs,
       intervalMs: opts.antiEntropyInterval ?? 0,
       requestTimeout: opts.requestTimeout,
       pacer: opts.background?.budgetFor('gc'),

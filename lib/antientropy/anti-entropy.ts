@@ -14,6 +14,7 @@ import { registerAntiEntropyHandlers } from './handlers';
 import { ReplicaTree } from './replica-tree';
 import { exchangePeers, sharedPartitions } from './shared-partitions';
 import { runExchange, type ExchangeResult } from './exchange';
+import { reapCandidate } from './reap';
 import type { NodeId } from '../versioning/types';
 import { drawBudget } from '../background/draw';
 import { PeriodicTask } from '../background/periodic';
@@ -31,6 +32,11 @@ export interface AntiEntropyOptions {
   readonly requestTimeout: number;
   /** ms between rounds; 0: no rounds (the node still answers peers once its tree is built) */
   readonly intervalMs: number;
+  /**
+   * tombstone GC's grace period: a record dead that long is not copied to a replica that holds
+   * nothing for its key (exchange.ts); default: never skipped
+   */
+  readonly tombstoneGraceMs?: number;
   /** keys synced per round at most; default 1000 */
   readonly maxKeysPerRound?: number;
   /** keys per AE_SYNC; default 64 */
@@ -125,6 +131,7 @@ export class AntiEntropy {
           pageKeys: Math.min(this.opts.pageKeys ?? 1024, MAX_KEYS_PAGE),
         },
         (keys) => this.pace(keys),
+        (rec) => this.opts.tombstoneGraceMs !== undefined && reapCandidate(rec, this.clock.now(), this.opts.tombstoneGraceMs),
       );
       this.view.reportSuccess(peer);
       const c = this.counters;

@@ -9,6 +9,13 @@
  *      other, so a delete one side missed is carried over, never undone.
  * At most `maxKeys` keys are synced per session (the rest wait for the next round), and each
  * batch first asks `pace` for leave to go (the background controller's hook).
+ *
+ * One exception to pushing everything: a dead record tombstone GC may already reap (`reapable`:
+ * dead for the grace period) is not copied to a side that holds nothing for its key. That side
+ * has most likely reaped it already; copying it back would only have it reaped again, and the two
+ * sides would pass it back and forth as long as their GC sweeps and exchanges interleave. GC's
+ * own check asks every member and hands the delete to any that still holds an older version, so
+ * a side with nothing needs no tombstone.
  */
 import { pack, unpackObject } from '../coordinator/messages';
 import { keySlot } from '../ring';
@@ -16,8 +23,9 @@ import type { RecordStore } from '../storage/record-store';
 import type { Transport } from '../transport';
 import { MessageType } from '../transport/message-type';
 import { decodeRecord, encodeRecord } from '../versioning';
+import type { VRecord } from '../versioning/types';
 import { AntiEntropyError } from './errors';
-import { diffKeys, type KeyHash } from './key-diff';
+import { keyDifferences, type KeyDifference, type KeyHash } from './key-diff';
 import type { TreeReader } from './merkle';
 import { MAX_KEYS_PAGE, count, decodeKeyPage, encodePartitions, hashes, optBufList } from './messages';
 import { isAbsent } from './record-hash';
@@ -70,6 +78,7 @@ export async function runExchange(
   partitions: readonly number[],
   limits: ExchangeLimits,
   pace: Pace,
+  reapable: (rec: VRecord) => boolean = () => false,
 ): Promise<ExchangeResult> {
   let requests = 0;
   const ask: Ask = async (type, body) => {
@@ -77,7 +86,7 @@ export async function runExchange(
     return unpackObject(await transport.request(address, type, pack(body), timeoutMs));
   };
   const diff = await diffTrees(tree.tree, remoteTree(ask), partitions);
-  const keys: Buffer[] = [];
+  const keys: KeyDifference[] = [];
   for (const slot of diff.slots) {
     if (keys.length >= limits.maxKeys) break;
     for (const k of await differingKeys(ask, tree, slot, limits.pageKeys)) if (keys.length < limits.maxKeys) keys.push(k);
@@ -89,16 +98,16 @@ export async function runExchange(
     if (granted <= 0) break;
     const batch = keys.slice(i, i + granted);
     i += batch.length;
-    const r = await syncBatch(ask, records, batch);
+    const r = await syncBatch(ask, records, batch, reapable);
     pushed += r.pushed;
     pulled += r.pulled;
   }
   return { differingSlots: diff.slots.length, differingKeys: keys.length, pushed, pulled, requests };
 }
 
-async function differingKeys(ask: Ask, tree: ReplicaTree, slot: number, pageKeys: number): Promise<Buffer[]> {
+async function differingKeys(ask: Ask, tree: ReplicaTree, slot: number, pageKeys: number): Promise<KeyDifference[]> {
   const ours: KeyHash[] = await tree.summary(slot);
-  const out: Buffer[] = [];
+  const out: KeyDifference[] = [];
   let after: Buffer | null = null;
   for (;;) {
     const page = decodeKeyPage(await ask(MessageType.AE_KEYS, { s: slot, a: after, n: pageKeys }), Math.min(pageKeys, MAX_KEYS_PAGE));
@@ -107,15 +116,18 @@ async function differingKeys(ask: Ask, tree: ReplicaTree, slot: number, pageKeys
       throw new AntiEntropyError('AE_BAD_REPLY', 'key page does not start after the previous page');
     }
     const upTo = page.more && last !== undefined ? last.key : null;
-    out.push(...diffKeys(ours, page.entries, { after, upTo }));
+    out.push(...keyDifferences(ours, page.entries, { after, upTo }));
     if (upTo === null) return out;
     after = upTo;
   }
 }
 
-async function syncBatch(ask: Ask, records: RecordStore, keys: readonly Buffer[]): Promise<{ pushed: number; pulled: number }> {
+async function syncBatch(ask: Ask, records: RecordStore, diffs: readonly KeyDifference[], reapable: (rec: VRecord) => boolean): Promise<{ pushed: number; pulled: number }> {
+  const keys = diffs.map((d) => d.key);
   const mine = await Promise.all(keys.map((k) => records.get(keySlot(k), k)));
-  const reply = await ask(MessageType.AE_SYNC, { k: keys, r: mine.map((r) => (isAbsent(r) ? null : encodeRecord(r))) });
+  // a reapable record is not sent to a peer that holds nothing for the key (see the header)
+  const send = mine.map((r, i) => (isAbsent(r) || (diffs[i]!.held === 'local' && reapable(r)) ? null : encodeRecord(r)));
+  const reply = await ask(MessageType.AE_SYNC, { k: keys, r: send });
   const theirs = optBufList(reply, 'r', keys.length);
   if (theirs.length !== keys.length) throw new AntiEntropyError('AE_BAD_REPLY', `AE_SYNC: ${theirs.length} records for ${keys.length} keys`);
   const pushed = count(reply, 'c', keys.length);
@@ -125,6 +137,7 @@ async function syncBatch(ask: Ask, records: RecordStore, keys: readonly Buffer[]
     keys.map(async (k, i) => {
       const rec = incoming[i];
       if (rec === null || rec === undefined) return;
+      if (isAbsent(mine[i]!) && reapable(rec)) return; // nor taken from one while holding nothing
       if ((await records.merge(keySlot(k), k, rec)).changed) pulled++;
     }),
   );

@@ -21,10 +21,21 @@ function inSpan(key: Buffer, span: Span): boolean {
   return (span.after === null || Buffer.compare(key, span.after) > 0) && (span.upTo === null || Buffer.compare(key, span.upTo) <= 0);
 }
 
+/** a key the two sides disagree on, and who holds it */
+export interface KeyDifference {
+  readonly key: Buffer;
+  readonly held: 'both' | 'local' | 'remote';
+}
+
 /** keys (ascending) on which `local` and `remote` differ within `span`; both sorted by key */
 export function diffKeys(local: readonly KeyHash[], remote: readonly KeyHash[], span: Span): Buffer[] {
+  return keyDifferences(local, remote, span).map((d) => d.key);
+}
+
+/** as diffKeys, saying for each key whether both sides hold it or only one */
+export function keyDifferences(local: readonly KeyHash[], remote: readonly KeyHash[], span: Span): KeyDifference[] {
   const ours = local.filter((e) => inSpan(e.key, span));
-  const out: Buffer[] = [];
+  const out: KeyDifference[] = [];
   let i = 0;
   let j = 0;
   while (i < ours.length || j < remote.length) {
@@ -32,13 +43,13 @@ export function diffKeys(local: readonly KeyHash[], remote: readonly KeyHash[], 
     const b = remote[j];
     const c = a === undefined ? 1 : b === undefined ? -1 : Buffer.compare(a.key, b.key);
     if (c < 0) {
-      out.push((a as KeyHash).key);
+      out.push({ key: (a as KeyHash).key, held: 'local' });
       i++;
     } else if (c > 0) {
-      out.push((b as KeyHash).key);
+      out.push({ key: (b as KeyHash).key, held: 'remote' });
       j++;
     } else {
-      if ((a as KeyHash).hash !== (b as KeyHash).hash) out.push((a as KeyHash).key);
+      if ((a as KeyHash).hash !== (b as KeyHash).hash) out.push({ key: (a as KeyHash).key, held: 'both' });
       i++;
       j++;
     }

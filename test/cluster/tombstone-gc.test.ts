@@ -144,6 +144,26 @@ describe('cluster: tombstone GC (deletes that stay deleted)', function () {
     await c.stop();
   });
 
+  it('anti-entropy does not copy a tombstone past its grace back to a replica that reaped it', async () => {
+    const c = await SimCluster.start({ nodes: 3, seed: 906, tombstoneGraceMs: GRACE });
+    await c.settle();
+    const keys = Array.from({ length: 10 }, (_, i) => key(`bounce-${i}`));
+    for (const k of keys) await c.run(c.kv(0).write(k, null, bytes(c, 'v')));
+    for (const k of keys) await c.run(c.kv(0).write(k, null, tombstone(c)));
+    await c.pass(1_000 + GRACE);
+    // node 0 alone sweeps: every member holds the tombstone, so it drops its own copies
+    expect(await sweepNode(c, 0)).to.equal(keys.length);
+    await enableAntiEntropy(c);
+    await c.pass(6 * AE);
+    for (const k of keys) expect(values((await c.replicas(k))[0]!), 'node 0 after exchanges').to.deep.equal([]);
+    for (const k of keys) expect((await c.replicas(k))[0]!.vv.size, 'nothing copied back to node 0').to.equal(0);
+    expect(await sweepNode(c, 1) + await sweepNode(c, 2)).to.equal(2 * keys.length);
+    expect(await reapedEverywhere(c, keys)).to.equal(true);
+    await c.pass(6 * AE);
+    expect(await reapedEverywhere(c, keys), 'nothing comes back').to.equal(true);
+    await c.stop();
+  });
+
   it('a tombstone is not reaped while any node keeps a hint for the key', async () => {
     const c = await SimCluster.start({ nodes: 4, seed: 904, tombstoneGraceMs: GRACE });
     await c.settle();
