@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { ReplicaTree, diffKeys, xorOf, type KeyHash } from '../../lib/antientropy';
+import { keyDifferences } from '../../lib/antientropy/key-diff';
 import { keySlot, SLOT_COUNT } from '../../lib/ring';
 import { MemoryStore } from '../../lib/storage/memory-store';
 import { RecordStore } from '../../lib/storage/record-store';
@@ -70,6 +71,7 @@ describe('antientropy: key summaries diff', () => {
     const local = [e('a', 1), e('b', 2), e('d', 4)];
     const remote = [e('b', 2), e('c', 3), e('d', 5)];
     expect(diffKeys(local, remote, { after: null, upTo: null }).map(String)).to.deep.equal(['a', 'c', 'd']);
+    expect(keyDifferences(local, remote, { after: null, upTo: null }).map((d) => `${String(d.key)}:${d.held}`)).to.deep.equal(['a:local', 'c:remote', 'd:both']);
   });
 
   it('compares only the local keys inside the span a remote page covers', () => {
