@@ -181,9 +181,7 @@ export class HintDelivery {
     if (sent.siblings.length === 0 && sent.vv.size === 0) return; // nothing stored
     const actor = this.opts.actor ?? this.view.self;
     if (vvGet(sent.vv, actor) > 0) return; // its own dots: see the header
-    const ring = this.view.ring();
-    const n = Math.max(1, Math.min(this.opts.replicas, ring.members.length));
-    if (preferenceList(ring, h.slot, n).includes(this.view.self)) return;
+    if (this.preference(h.slot).includes(this.view.self)) return;
     if (await this.hints.pendingFor(h.slot, h.key)) return;
     if (await this.records.reap(h.slot, h.key, sent, actor)) this.released++;
   }
@@ -194,12 +192,16 @@ export class HintDelivery {
    * unknown here (a node that restarted and has not heard from the cluster yet).
    */
   private destinations(h: Hint): NodeId[] {
-    const ring = this.view.ring();
-    const n = Math.max(1, Math.min(this.opts.replicas, ring.members.length));
-    const pref = preferenceList(ring, h.slot, n);
+    const pref = this.preference(h.slot);
     if (pref.includes(h.target)) return [h.target];
     if (!this.view.knows(h.target)) return [];
     return pref.filter((id) => id !== this.view.self);
+  }
+
+  /** the slot's first N nodes on the current ring (N capped at the ring size) */
+  private preference(slot: number): NodeId[] {
+    const ring = this.view.ring();
+    return preferenceList(ring, slot, Math.max(1, Math.min(this.opts.replicas, ring.members.length)));
   }
 
   private async send(id: NodeId, body: Buffer): Promise<boolean> {

@@ -234,10 +234,14 @@ export class SimCluster {
   /** one tombstone-GC pass over every slot on each running node; the records reaped in all */
   async sweepAll(): Promise<number> {
     let reaped = 0;
-    for (let i = 0; i < this.ids.length; i++) {
-      if (this.isCrashed(i)) continue;
-      for (let n = 0; n < 16; n++) reaped += await this.run(this.member(i).gc.runSweep());
-    }
+    for (let i = 0; i < this.ids.length; i++) if (!this.isCrashed(i)) reaped += await this.sweepNode(i);
+    return reaped;
+  }
+
+  /** one tombstone-GC pass of node i over every slot (16 sweeps of 1024 slots); the records it reaped */
+  async sweepNode(i: number): Promise<number> {
+    let reaped = 0;
+    for (let n = 0; n < 16; n++) reaped += await this.run(this.member(i).gc.runSweep());
     return reaped;
   }
 

@@ -15,13 +15,6 @@ import { bytes, key, tombstone, values } from './helpers';
 const GRACE = 5_000;
 const AE = 1_000;
 
-/** one GC pass of node i over all its slots; the records it reaped */
-async function sweepNode(c: SimCluster, i: number): Promise<number> {
-  let reaped = 0;
-  for (let n = 0; n < 16; n++) reaped += await c.run(c.member(i).gc.runSweep());
-  return reaped;
-}
-
 async function enableAntiEntropy(c: SimCluster): Promise<void> {
   for (let i = 0; i < c.ids.length; i++) if (!c.isCrashed(i)) await c.member(i).antiEntropy.enable(AE);
 }
@@ -77,7 +70,7 @@ describe('cluster: tombstone GC (deletes that stay deleted)', function () {
     expect(values((await c.replicas(keys[0]!))[t]!)).to.deep.equal(['alive']);
     // node 0's first check finds t holding what the delete replaced: it keeps its tombstone and
     // sends it to t, so the sweeps after it (node 0's next window, the other nodes') reap
-    expect(await sweepNode(c, 0), 'reaped while a member holds the live value').to.equal(0);
+    expect(await c.sweepNode(0), 'reaped while a member holds the live value').to.equal(0);
     expect(c.member(0).gc.stats().tombstones_kept).to.be.greaterThan(0);
     expect(c.member(0).gc.stats().tombstones_sent).to.equal(keys.length);
     await c.pass(100);
@@ -107,7 +100,7 @@ describe('cluster: tombstone GC (deletes that stay deleted)', function () {
     await c.restart(t);
     await c.settle();
     expect(values((await c.replicas(keys[0]!))[t]!)).to.deep.equal(['before']);
-    expect(await sweepNode(c, 0), 'reaped while the restarted member holds the old value').to.equal(0);
+    expect(await c.sweepNode(0), 'reaped while the restarted member holds the old value').to.equal(0);
     await c.pass(100);
     for (const k of keys) expect(values((await c.replicas(k))[t]!), 'the check handed t the delete').to.deep.equal(['<del>']);
     await c.sweepAll();
@@ -152,12 +145,12 @@ describe('cluster: tombstone GC (deletes that stay deleted)', function () {
     for (const k of keys) await c.run(c.kv(0).write(k, null, tombstone(c)));
     await c.pass(1_000 + GRACE);
     // node 0 alone sweeps: every member holds the tombstone, so it drops its own copies
-    expect(await sweepNode(c, 0)).to.equal(keys.length);
+    expect(await c.sweepNode(0)).to.equal(keys.length);
     await enableAntiEntropy(c);
     await c.pass(6 * AE);
     for (const k of keys) expect(values((await c.replicas(k))[0]!), 'node 0 after exchanges').to.deep.equal([]);
     for (const k of keys) expect((await c.replicas(k))[0]!.vv.size, 'nothing copied back to node 0').to.equal(0);
-    expect(await sweepNode(c, 1) + await sweepNode(c, 2)).to.equal(2 * keys.length);
+    expect(await c.sweepNode(1) + await c.sweepNode(2)).to.equal(2 * keys.length);
     expect(await reapedEverywhere(c, keys)).to.equal(true);
     await c.pass(6 * AE);
     expect(await reapedEverywhere(c, keys), 'nothing comes back').to.equal(true);
