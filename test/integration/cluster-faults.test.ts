@@ -150,6 +150,11 @@ describe('a cluster of three real processes (N=3 R=2 W=2)', function () {
     expect((await errorOf(strict.get('down:0'))).message).to.match(/^NOQUORUM/);
     // the quorum is per connection: another connection to the same node still works
     expect(await c[0]!.get('down:0')).to.equal('v-down:0');
+    // and RESET gives the connection the node's R and W again
+    expect(await strict.call('RESET')).to.equal('RESET');
+    expect(await strict.call('QUORUM')).to.deep.equal([3, 2, 2]);
+    expect(await strict.set('down:reset', 'x')).to.equal('OK');
+    expect(await strict.call('QUORUM', '3', '3')).to.equal('OK');
 
     await victim.start();
     await cluster.waitFormed(3);

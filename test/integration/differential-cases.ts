@@ -27,6 +27,7 @@ export const DIFF_CASES: readonly DiffCase[] = [
   { name: 'PING with and without a message, arity', script: s('PING', 'PING hello', 'PING a b', 'ping', 'PiNg x') },
   { name: 'ECHO and its arity', script: s('ECHO hi', 'ECHO', 'ECHO a b', ['ECHO', '']) },
   { name: 'SELECT 0 and bad indexes', script: s('SELECT 0', 'SELECT x', 'SELECT -1', 'SELECT 16', 'SELECT', 'SELECT 1.5', 'SELECT 99999999999', 'SELECT 99999999999999999999') },
+  { name: 'RESET: name, protocol and QUORUM back to a new connection\'s', script: s('CLIENT SETNAME app', 'RESET', 'CLIENT GETNAME', 'RESET x', 'PING') },
   { name: 'AUTH without a configured password', script: s('AUTH x', 'AUTH default x', 'AUTH bob x', 'AUTH a b c', 'AUTH') },
   { name: 'HELLO errors', script: s('HELLO 4', 'HELLO 1', 'HELLO x', 'HELLO 2 FOO', 'HELLO 2 AUTH', 'HELLO 2 SETNAME', 'HELLO 2 AUTH bob x') },
   {

@@ -326,6 +326,22 @@ describe('AUTH: a node started with requirepass answers as redis-server with req
     }
   });
 
+  it('RESET leaves the connection as a new one finds it: unauthenticated again, RESP2, no name', async () => {
+    const [a, b] = [await RawClient.connect(qkv!.port), await RawClient.connect(redis!.port)];
+    try {
+      const script = [['RESET'], ['GET', 'k'], ['AUTH', 's3cret'], ['CLIENT', 'SETNAME', 'app'], ['HELLO', '3'], ['RESET'], ['CLIENT', 'GETNAME'], ['AUTH', 's3cret'],
+        ['CLIENT', 'GETNAME'], ['GET', 'nokey'], ['RESET', 'x']];
+      for (const cmd of script) {
+        const [ours, theirs] = [await a.call(...cmd), await b.call(...cmd)];
+        if (cmd[0] === 'HELLO') expect(ours.slice(0, 1), cmd.join(' ')).to.equal(theirs.slice(0, 1)); // a map either way; the fields differ
+        else expect([cmd.join(' '), ours]).to.deep.equal([cmd.join(' '), theirs]);
+      }
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
   it('HELLO with AUTH authenticates and switches protocol in one step', async () => {
     const a = await RawClient.connect(qkv!.port);
     try {

@@ -1,4 +1,4 @@
-/** Connection commands: PING ECHO QUIT SELECT AUTH HELLO CLIENT. */
+/** Connection commands: PING ECHO QUIT SELECT AUTH HELLO RESET CLIENT. */
 import { cmd, type CommandDef } from '../command-table';
 import type { ClientState, CommandContext } from '../context';
 import { MapReply, OK, SimpleString, VerbatimReply, type Reply } from '../reply';
@@ -123,6 +123,21 @@ const clientSubcommands: CommandDef[] = [
   }),
 ];
 
+/**
+ * RESET (Redis 6.2): the connection as a new one finds it. No name, RESP2, the node's R and W
+ * (QUORUM), READWRITE, and unauthenticated again when requirepass is set. The library named with
+ * CLIENT SETINFO stays, as in Redis.
+ */
+function reset(ctx: CommandContext): Reply {
+  const c = ctx.client;
+  c.name = '';
+  c.proto = 2;
+  c.quorum = null;
+  c.readonly = false;
+  c.authenticated = !ctx.server.config.requirepass;
+  return new SimpleString('RESET');
+}
+
 export const connectionCommands: CommandDef[] = [
   cmd('ping', -1, ['fast', 'stale'], 'connection', 'Ping the server', ping),
   cmd('echo', 2, ['fast'], 'connection', 'Echo the given string', (_c, a) => a[1]),
@@ -133,5 +148,6 @@ export const connectionCommands: CommandDef[] = [
   cmd('select', 2, ['fast', 'loading', 'stale'], 'connection', 'Change the selected database (0 only)', select),
   cmd('auth', -2, ['noauth', 'fast', 'stale'], 'connection', 'Authenticate to the server', auth),
   cmd('hello', -1, ['noauth', 'fast', 'stale'], 'connection', 'Handshake with the server', hello),
+  cmd('reset', 1, ['noauth', 'fast', 'loading', 'stale'], 'connection', 'Reset the connection', reset),
   { name: 'client', arity: -2, flags: [], group: 'connection', summary: 'A container for client connection commands', subcommands: clientSubcommands },
 ];
