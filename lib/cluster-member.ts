@@ -49,6 +49,8 @@ export interface ClusterMemberOptions {
   readonly transferRate?: number;
   /** `tombstone-grace`: ms a record must have been dead before tombstone GC may reap it; default 1 hour */
   readonly tombstoneGraceMs?: number;
+  /** RecordStore's cache of encoded records, in bytes (record-cache-size) */
+  readonly recordCacheBytes?: number;
   /** when the coordinator's batched replica requests leave (default: end of the microtask run) */
   readonly batchSchedule?: BatchSchedule;
   /**
@@ -87,7 +89,7 @@ export class ClusterMember {
     opts: ClusterMemberOptions,
     log: Logger,
   ) {
-    this.records = new RecordStore(store);
+    this.records = new RecordStore(store, opts.recordCacheBytes);
     this.log = log;
     const me: MemberInfo = { ...opts.self, status: 'normal', generation: clock.now(), version: 1 };
     this.membership = new Membership(me, transport, clock, rng, {

@@ -135,6 +135,7 @@ export class QuorumNode {
       maxHintsPerTarget: config.maxHintsPerTarget,
       antiEntropyInterval: config.antiEntropyInterval,
       tombstoneGraceMs: config.tombstoneGrace,
+      recordCacheBytes: config.recordCacheSize,
       background,
       // the replica requests of the whole turn share a batch: its frames leave in the output stage anyway
       batchSchedule: beforeOutput,

@@ -95,6 +95,10 @@ export const DIRECTIVES: readonly Directive[] = [
   }),
   directive({ name: 'write-journal', field: 'writeJournal', type: yesNo, default: { value: true } }),
   directive({
+    name: 'record-cache-size', field: 'recordCacheSize', type: memory(0, '0'),
+    default: { value: 32 * MB },
+  }),
+  directive({
     name: 'latency-target-ms', field: 'latencyTargetMs', type: positiveNumber(MAX_TIMER_MS),
     default: { value: 20 },
   }),

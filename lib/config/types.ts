@@ -48,6 +48,8 @@ export interface Config {
   readonly fsync: Durability;
   /** acknowledge writes once in the node's write-ahead journal, before LevelDB applies them */
   readonly writeJournal: boolean;
+  /** bytes of encoded records kept in memory so hot keys skip LevelDB; 0: none */
+  readonly recordCacheSize: number;
   /** ms a deleted or expired record is kept after it died before tombstone GC may reap it */
   readonly tombstoneGrace: number;
   readonly latencyTargetMs: number;

@@ -81,6 +81,7 @@ describe('config/parseConfig', () => {
       ['request-timeout', ['250'], 'requestTimeout', 250, '0'],
       ['hinted-handoff', ['NO'], 'hintedHandoff', false, 'false'],
       ['write-journal', ['no'], 'writeJournal', false, 'maybe'],
+      ['record-cache-size', ['64mb'], 'recordCacheSize', 64 * 1024 * 1024, '-1'],
       ['anti-entropy-interval', ['0'], 'antiEntropyInterval', 0, '-1'],
       ['fsync', ['Always'], 'fsync', 'always', 'sometimes'],
       ['latency-target-ms', ['0.5'], 'latencyTargetMs', 0.5, '-3'],
