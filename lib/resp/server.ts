@@ -19,6 +19,9 @@ export interface RespServerOptions {
   readonly requirepass: string | null;
 }
 
+/** how long a client refused over maxclients may keep its socket open after the error */
+const REFUSED_LINGER_MS = 5000;
+
 export class RespServer implements ClientRegistry {
   private readonly servers: net.Server[] = [];
   private readonly conns = new Map<number, { conn: Connection; socket: net.Socket }>();
@@ -26,6 +29,8 @@ export class RespServer implements ClientRegistry {
   private closedBytesRead = 0;
   private closedBytesWritten = 0;
   private readonly gate: Admission;
+  /** clients refused over maxclients whose sockets have not closed yet */
+  private readonly refused = new Set<net.Socket>();
 
   constructor(
     private readonly opts: RespServerOptions,
@@ -53,6 +58,7 @@ export class RespServer implements ClientRegistry {
 
   async close(): Promise<void> {
     for (const { socket } of this.conns.values()) socket.destroy();
+    for (const socket of this.refused) socket.destroy();
     await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
   }
 
@@ -87,13 +93,27 @@ export class RespServer implements ClientRegistry {
     return { running: a.running, limit: this.opts.maxRunningCommands, waitingClients: a.waitingConnections, waitingCommands: a.waitingCommands, delayed: a.delayed };
   }
 
+  /**
+   * Answers a client over maxclients with Redis's error and closes it. What the client sends is
+   * read and dropped: a socket never read never sees the client's close, so it stayed open for
+   * good (a file descriptor each) and the listener's close() waited on it at shutdown. One that
+   * does not close within REFUSED_LINGER_MS after the error is destroyed.
+   */
+  private refuse(socket: net.Socket): void {
+    this.refused.add(socket);
+    socket.on('close', () => this.refused.delete(socket));
+    socket.setTimeout(REFUSED_LINGER_MS, () => socket.destroy());
+    socket.resume();
+    socket.end('-ERR max number of clients reached\r\n');
+  }
+
   private accept(socket: net.Socket): void {
     const stats = this.server.stats;
     stats.connectionsReceived++;
     socket.on('error', (err) => this.log.debug({ err: err.message }, 'client socket error'));
     if (this.conns.size >= this.opts.maxclients) {
       stats.rejectedConnections++;
-      socket.end('-ERR max number of clients reached\r\n');
+      this.refuse(socket);
       return;
     }
     const id = this.nextId++;
