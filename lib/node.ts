@@ -158,7 +158,9 @@ export class QuorumNode {
     let resp: RespServer | null = null;
     const server: ServerContext = {
       nodeId: this.nodeId,
-      config,
+      // what the node runs with: CONFIG GET node-id and dir answer the derived id and the
+      // absolute data directory (as Redis answers its working directory), not an empty default
+      config: Object.freeze({ ...config, nodeId: this.nodeId, dir: this.dir }),
       clock,
       rng: Math.random,
       keyspace,

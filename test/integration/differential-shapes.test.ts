@@ -3,8 +3,9 @@
  * the fields a client relies on, and the values that must agree. Also AUTH against nodes started
  * with a password, and inline commands over a raw socket.
  */
+import path from 'node:path';
 import { expect } from 'chai';
-import { disposeAll, redisAvailable, redisCli, startNode, startRedis, type ServerProcess } from './harness';
+import { disposeAll, redisAvailable, redisCli, startNode, startRedis, type QuorumNodeProcess, type ServerProcess } from './harness';
 import { RawClient, decodeReply, type Decoded } from './raw-client';
 
 /** the first byte (the RESP type) and element count of a reply */
@@ -239,6 +240,16 @@ describe('shapes: answers that rightly differ from redis-server keep its reply t
   it('CONFIG GET port answers our port, as a name/value pair', async () => {
     const { ours } = await both();
     expect(await ours.call('CONFIG', 'GET', 'port')).to.equal(`*2\r\n$4\r\nport\r\n$${String(qkv!.port).length}\r\n${qkv!.port}\r\n`);
+  });
+
+  it('CONFIG GET node-id and dir answer what the node runs with (the derived id, the data directory)', async () => {
+    const { ours } = await both();
+    const bulk = (reply: string): string => /^\$\d+\r\n(.*)\r\n$/s.exec(reply)![1];
+    const id = bulk(await ours.call('CLUSTER', 'MYID'));
+    expect(id).to.have.length.above(0);
+    const pair = (k: string, v: string) => `*2\r\n$${k.length}\r\n${k}\r\n$${Buffer.byteLength(v)}\r\n${v}\r\n`;
+    expect(await ours.call('CONFIG', 'GET', 'node-id')).to.equal(pair('node-id', id));
+    expect(await ours.call('CONFIG', 'GET', 'dir')).to.equal(pair('dir', path.resolve((qkv as QuorumNodeProcess).dir)));
   });
 
   it('SCAN walks every key exactly once (cursors are slots, not Redis hash-table cursors)', async () => {
