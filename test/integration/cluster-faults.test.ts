@@ -286,9 +286,12 @@ describe('npm start (bin/local-cluster)', function () {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  function launch(confDir: string): { out: () => string; exited: Promise<number | null> } {
+  /** bin/local-cluster itself, or through `npm start` as the README says (signals then go to npm) */
+  function launch(confDir: string, viaNpm = false): { out: () => string; exited: Promise<number | null> } {
     let out = '';
-    child = spawn(process.execPath, [path.join(ROOT, 'bin', 'local-cluster'), '--conf-dir', confDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = viaNpm
+      ? spawn('npm', ['start', '--silent', '--', '--conf-dir', confDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, [path.join(ROOT, 'bin', 'local-cluster'), '--conf-dir', confDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
@@ -298,14 +301,17 @@ describe('npm start (bin/local-cluster)', function () {
   async function whenReady(run: { out: () => string }): Promise<void> {
     await waitFor('the cluster ready line', async () => /cluster ready/.test(run.out()), 20000);
     for (const m of run.out().matchAll(/node\d \(pid (\d+)/g)) pids.push(Number(m[1]));
+    // under npm, what it runs too (bin/local-cluster), so a failed test leaves nothing behind
+    const children = `/proc/${child!.pid}/task/${child!.pid}/children`;
+    if (fs.existsSync(children)) for (const p of fs.readFileSync(children, 'utf8').trim().split(/\s+/).filter(Boolean)) pids.push(Number(p));
   }
 
-  it('starts three nodes that form a cluster, prefixes their logs, and stops them all on SIGINT', async () => {
+  it('starts three nodes that form a cluster, prefixes their logs, and stops them all on SIGINT to npm', async () => {
     const conf = await tempConf();
     tmp = conf.dir;
-    const run = launch(path.join(conf.dir, 'conf'));
+    const run = launch(path.join(conf.dir, 'conf'), true);
     await whenReady(run);
-    expect(pids).to.have.length(3);
+    expect(pids).to.have.length(4); // three nodes and bin/local-cluster
     expect(run.out()).to.contain(`redis-cli -p ${conf.ports[0]}`).and.to.contain(`redis-cli -c -p ${conf.ports[0]}`);
     expect(run.out()).to.match(/^node2 +\| \{.*"msg":"ready to accept connections"/m);
     expect(await redisCli(conf.ports[0]!, ['SET', 'via-npm-start', 'x'])).to.equal('OK\n');
