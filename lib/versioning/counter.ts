@@ -10,7 +10,9 @@
  * right when computed from the replica that holds all of that node's earlier increments, which
  * is why the total is never computed in the RESP layer. Pure.
  */
-import type { NewVersion, NodeId, Payload, Sibling } from './types';
+import { createHash } from 'node:crypto';
+import type { Dot, NewVersion, NodeId, Payload, Sibling } from './types';
+import { MAX_NODE_ID_BYTES } from './node-id-codec';
 
 export type CounterPayload = Extract<Payload, { kind: 'counter' }>;
 
@@ -123,15 +125,27 @@ function later(a: Sibling, b: Sibling): boolean {
 }
 
 /**
+ * The counter entry an integer string's value goes under when INCR turns it into a counter: named
+ * after the string's dot, so every coordinator that converts the same string makes the same
+ * entry, and concurrent conversions join (max) to the value once. Under the coordinator's own
+ * entry, two INCRs through two nodes of a key SET to 100 made 100 + 1 and 100 + 1, which joined
+ * to 202. A name past the node-name limit (a peer's long dot name) is hashed.
+ */
+export function stringBaseEntry(dot: Dot): NodeId {
+  const name = `=${dot.node}#${dot.counter}`;
+  return Buffer.byteLength(name) <= MAX_NODE_ID_BYTES ? name : `=${createHash('sha256').update(name).digest('hex')}`;
+}
+
+/**
  * The value INCR starts from, given `siblings` (those a write replaces): what plain GET would
  * show of them. The latest sibling by ts decides: a live counter → the join of every live
  * counter sibling (so concurrent increments all count); a live integer string → a counter
- * holding that value under `node`; missing, deleted or expired → zero. A live string that is
- * not an integer throws COUNTER_NOT_INTEGER. `expireAt` is the TTL the key has.
+ * holding that value under the string's own entry (stringBaseEntry); missing, deleted or expired
+ * → zero. A live string that is not an integer throws COUNTER_NOT_INTEGER. `expireAt` is the TTL
+ * the key has.
  */
 export function counterBase(
   siblings: readonly Sibling[],
-  node: NodeId,
   nowMs: number,
 ): { state: CounterPayload; expireAt: number | null } {
   let latest: Sibling | undefined;
@@ -143,7 +157,7 @@ export function counterBase(
   }
   const v = p.kind === 'bytes' ? parseIntegerString(p.data) : null;
   if (v === null) throw new CounterError('COUNTER_NOT_INTEGER', 'value is not an integer or out of range');
-  return { state: addToCounter(ZERO, node, v), expireAt: latest.expireAt };
+  return { state: addToCounter(ZERO, stringBaseEntry(latest.dot), v), expireAt: latest.expireAt };
 }
 
 /**
@@ -154,7 +168,7 @@ export function counterBase(
  */
 export function counterWrite(replaced: readonly Sibling[], node: NodeId, v: NewVersion & { payload: CounterPayload }): NewVersion {
   const { delta, setsExpiry } = readCounterDelta(v.payload);
-  const base = counterBase(replaced, node, v.ts);
+  const base = counterBase(replaced, v.ts);
   const old = counterValue(base.state);
   if (old > I64_MAX || old < I64_MIN) throw new CounterError('COUNTER_NOT_INTEGER', 'value is not an integer or out of range');
   const next = old + delta;

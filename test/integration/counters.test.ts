@@ -87,4 +87,18 @@ describe('counters on a cluster of three real processes', function () {
       expect((err as Error).message).to.equal('ERR value is not an integer or out of range');
     }
   });
+
+  it('concurrent INCRs through 3 nodes on a key SET to an integer count the integer once', async () => {
+    c = [0, 1, 2].map((i) => cluster.client(i));
+    for (let round = 0; round < 5; round++) {
+      const key = `set-then-incr-${round}`;
+      expect(await c[0]!.set(key, '100')).to.equal('OK');
+      // wait until every replica holds the string, so each coordinator converts the same version
+      const local = [0, 1, 2].map((i) => cluster.client(i));
+      for (const client of local) await client.call('QUORUM', '1', '1');
+      await waitFor('every replica to hold the string', async () => (await Promise.all(local.map((l) => l.get(key)))).every((v) => v === '100'));
+      await Promise.all(c.map((client) => client.incr(key)));
+      for (const client of c) expect(await client.get(key), `round ${round}`).to.equal('103');
+    }
+  });
 });

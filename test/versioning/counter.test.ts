@@ -13,7 +13,7 @@ import {
   type CounterPayload,
   type VRecord,
 } from '../../lib/versioning';
-import { counterDelta } from '../../lib/versioning/counter';
+import { counterDelta, stringBaseEntry } from '../../lib/versioning/counter';
 
 const arbCounter: fc.Arbitrary<CounterPayload> = fc
   .array(fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.bigInt({ min: -50n, max: 50n })), { maxLength: 6 })
@@ -55,5 +55,28 @@ describe('versioning: PN-counter payloads', () => {
     const healed = incr(base, 'c', 100n);
     expect(healed.siblings).to.have.length(1);
     expect(counterValue(joinCounterSiblings(healed.siblings))).to.equal(109n);
+  });
+
+  it('counts an integer string once when two coordinators turn it into a counter at the same time', () => {
+    // SET k 100 through a, copied to b; then INCR through a and through b, each on its own replica
+    const set = applyWrite(emptyRecord(), emptyRecord().vv, 'a', { payload: { kind: 'bytes', data: Buffer.from('100') }, ts: 1, expireAt: null });
+    const viaA = incr(set, 'a', 1n);
+    const viaB = incr(set, 'b', 1n);
+    const merged = mergeRecords(viaA, viaB);
+    expect(merged.siblings).to.have.length(2);
+    expect(counterValue(joinCounterSiblings(merged.siblings))).to.equal(102n);
+    // the same with a decrement and a third coordinator
+    const viaC = incr(set, 'c', -5n);
+    expect(counterValue(joinCounterSiblings(mergeRecords(merged, viaC).siblings))).to.equal(97n);
+    // and a later increment over the merged siblings builds on 102
+    expect(counterValue(joinCounterSiblings(incr(merged, 'a', 1n).siblings))).to.equal(103n);
+  });
+
+  it('names a string base entry after its dot, hashing a name past the node-name limit', () => {
+    expect(stringBaseEntry({ node: 'n1', counter: 7 })).to.equal('=n1#7');
+    const long = stringBaseEntry({ node: 'x'.repeat(255), counter: 1 });
+    expect(long).to.match(/^=[0-9a-f]{64}$/);
+    expect(long).to.equal(stringBaseEntry({ node: 'x'.repeat(255), counter: 1 }));
+    expect(long).to.not.equal(stringBaseEntry({ node: 'x'.repeat(255), counter: 2 }));
   });
 });
