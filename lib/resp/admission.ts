@@ -45,6 +45,16 @@ export class Admission {
     this.waiting.add(w);
   }
 
+  /**
+   * `w`, whose `n` backlogged commands waited outside the line (for its client to read its
+   * replies), is back in line; they start now if the bound allows
+   */
+  requeue(w: AdmissionWaiter, n: number): void {
+    this.waitingCommands += n;
+    this.waiting.add(w);
+    this.admitWaiting();
+  }
+
   /** `w` started (or dropped) `n` commands of its backlog */
   started(n: number): void {
     this.waitingCommands -= n;
@@ -61,6 +71,10 @@ export class Admission {
 
   leave(): void {
     this.running--;
+    this.admitWaiting();
+  }
+
+  private admitWaiting(): void {
     if (this.waiting.size === 0) return;
     // a turn each, oldest waiter first, until the bound is reached again
     for (const w of this.waiting) {
