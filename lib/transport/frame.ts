@@ -13,8 +13,12 @@ export const PROTOCOL_VERSION = 1;
 export const HEADER_SIZE = 11;
 /** bytes of the header counted by `length` (everything after the length field) */
 export const LENGTH_OVERHEAD = HEADER_SIZE - 4;
-/** largest body accepted: 64 MiB */
-export const MAX_BODY_SIZE = 64 * 1024 * 1024;
+/**
+ * Largest body accepted: 1 GiB, so a record holding a value up to proto-max-bulk-len's default
+ * (512 MB) crosses between nodes. At 64 MiB a 64 MB SET could not replicate, and a read of it
+ * through another node killed the replica answering (its response frame threw).
+ */
+export const MAX_BODY_SIZE = 1024 * 1024 * 1024;
 
 export enum FrameKind {
   REQUEST = 0,

@@ -230,7 +230,11 @@ export class TcpConnection {
     void this.o.handlers.dispatch(f.type, f.body, this.peer!).then((outcome) => {
       this.inflight--;
       if (this.step !== 'open') return;
-      if (outcome.ok) this.queue(f.type, FrameKind.RESPONSE, f.requestId, outcome.body);
+      if (outcome.ok && outcome.body.length > MAX_BODY_SIZE) {
+        // an answer no frame can carry fails that request, not the process
+        this.queue(f.type, FrameKind.ERROR, f.requestId,
+          encodeErrorBody(REMOTE_CODES.GENERIC, `response of ${outcome.body.length} bytes exceeds ${MAX_BODY_SIZE}`));
+      } else if (outcome.ok) this.queue(f.type, FrameKind.RESPONSE, f.requestId, outcome.body);
       else this.queue(f.type, FrameKind.ERROR, f.requestId, encodeErrorBody(outcome.code, outcome.message));
     });
   }
