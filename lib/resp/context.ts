@@ -26,6 +26,11 @@ export interface ClientState {
   lastActive: number;
   /** set by QUIT: close after the reply is written */
   closeAfterReply: boolean;
+  /**
+   * A MULTI was refused (there are no transactions): the commands after it are refused too, up
+   * to EXEC (EXECABORT) or DISCARD, so a client's transaction is never applied in part
+   */
+  inMulti: boolean;
   /** queued bytes in and out, for CLIENT LIST */
   stats(): { qbuf: number; obl: number };
 }

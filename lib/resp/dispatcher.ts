@@ -25,6 +25,9 @@ export interface CommandObserver {
   finish(fullName: string, start: number, reply: Reply): Reply;
 }
 
+/** what a connection after a refused MULTI still runs (see ClientState.inMulti) */
+const ENDS_MULTI = new Set(['exec', 'discard', 'multi', 'quit', 'reset']);
+
 export class Dispatcher {
   readonly locks = new KeyLocks();
 
@@ -47,6 +50,7 @@ export class Dispatcher {
     client.lastCommand = fullName;
     this.server.stats.commandsProcessed++;
     if (!client.authenticated && !def.flags.includes('noauth')) return toErrorReply(Errors.noAuth());
+    if (client.inMulti && !ENDS_MULTI.has(def.name)) return toErrorReply(Errors.refusedInMulti());
     const obs = this.observer;
     if (obs === null) return this.execute(client, args, prepared.cmd, keys, prepared.unlocked);
     const start = obs.start();

@@ -28,6 +28,10 @@ export const Errors = {
   noKey: () => new CommandError('ERR no such key'),
   outOfRange: (what = 'offset') => new CommandError(`ERR ${what} is out of range`),
   maxLen: () => new CommandError('ERR string exceeds maximum allowed size (proto-max-bulk-len)'),
+  noTransactions: () =>
+    new CommandError('ERR MULTI is not supported: quorumkv has no transactions; the commands up to EXEC or DISCARD will be refused, none applied'),
+  refusedInMulti: () =>
+    new CommandError('ERR command not run: it follows a refused MULTI (no transactions); send EXEC or DISCARD to end it'),
 };
 
 export function printable(s: string, max: number): string {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { disposeAll, redisAvailable, redisCli, startNode, startRedis, type QuorumNodeProcess, type ServerProcess } from './harness';
 import { RawClient, decodeReply, type Decoded } from './raw-client';
+import { ioClient } from './client-helpers';
 
 /** the first byte (the RESP type) and element count of a reply */
 function typeOf(reply: string): string {
@@ -250,6 +251,31 @@ describe('shapes: answers that rightly differ from redis-server keep its reply t
     const pair = (k: string, v: string) => `*2\r\n$${k.length}\r\n${k}\r\n$${Buffer.byteLength(v)}\r\n${v}\r\n`;
     expect(await ours.call('CONFIG', 'GET', 'node-id')).to.equal(pair('node-id', id));
     expect(await ours.call('CONFIG', 'GET', 'dir')).to.equal(pair('dir', path.resolve((qkv as QuorumNodeProcess).dir)));
+  });
+
+  it('MULTI is refused, and so is everything up to EXEC: an ioredis multi() fails with nothing applied', async () => {
+    const c = ioClient(qkv!.port);
+    try {
+      await c.set('tx:k', '1');
+      let failed: Error | null = null;
+      try {
+        await c.multi().set('tx:k', '10').incr('tx:k').exec();
+      } catch (err) {
+        failed = err as Error;
+      }
+      expect(failed?.message).to.match(/EXECABORT|MULTI is not supported/);
+      expect(await c.get('tx:k')).to.equal('1');
+      // the connection is usable afterwards, and DISCARD ends a refused MULTI too
+      const errOf = async (p: Promise<unknown>): Promise<string> => p.then(() => 'no error', (e: Error) => e.message);
+      expect(await errOf(c.call('MULTI'))).to.match(/^ERR MULTI is not supported/);
+      expect(await errOf(c.call('SET', 'tx:k', '2'))).to.match(/follows a refused MULTI/);
+      expect(await c.call('DISCARD')).to.equal('OK');
+      expect(await c.get('tx:k')).to.equal('1');
+      expect(await errOf(c.call('EXEC'))).to.equal('ERR EXEC without MULTI');
+      await c.del('tx:k');
+    } finally {
+      c.disconnect();
+    }
   });
 
   it('SCAN walks every key exactly once (cursors are slots, not Redis hash-table cursors)', async () => {

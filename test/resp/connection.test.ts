@@ -74,6 +74,7 @@ const client = (): ClientState => ({
   readonly: false,
   lastCommand: '',
   closeAfterReply: false,
+  inMulti: false,
   stats: () => ({ qbuf: 0, obl: 0 }),
 });
 

@@ -134,8 +134,34 @@ function reset(ctx: CommandContext): Reply {
   c.proto = 2;
   c.quorum = null;
   c.readonly = false;
+  c.inMulti = false;
   c.authenticated = !ctx.server.config.requirepass;
   return new SimpleString('RESET');
+}
+
+/**
+ * MULTI / EXEC / DISCARD: quorumkv has no transactions (commands on different keys go to
+ * different replica sets). MULTI is refused, and so is every command after it until EXEC
+ * (answered with Redis's EXECABORT) or DISCARD: a client library that pipelines MULTI, its
+ * commands and EXEC sees its transaction fail and nothing of it applied, where running the
+ * commands one by one applied them while EXEC reported failure.
+ */
+function multi(ctx: CommandContext): Reply {
+  if (ctx.client.inMulti) throw new CommandError('ERR MULTI calls can not be nested');
+  ctx.client.inMulti = true;
+  throw Errors.noTransactions();
+}
+
+function exec(ctx: CommandContext): Reply {
+  if (!ctx.client.inMulti) throw new CommandError('ERR EXEC without MULTI');
+  ctx.client.inMulti = false;
+  throw new CommandError('EXECABORT Transaction discarded because of previous errors.');
+}
+
+function discard(ctx: CommandContext): Reply {
+  if (!ctx.client.inMulti) throw new CommandError('ERR DISCARD without MULTI');
+  ctx.client.inMulti = false;
+  return OK;
 }
 
 export const connectionCommands: CommandDef[] = [
@@ -149,5 +175,8 @@ export const connectionCommands: CommandDef[] = [
   cmd('auth', -2, ['noauth', 'fast', 'stale'], 'connection', 'Authenticate to the server', auth),
   cmd('hello', -1, ['noauth', 'fast', 'stale'], 'connection', 'Handshake with the server', hello),
   cmd('reset', 1, ['noauth', 'fast', 'loading', 'stale'], 'connection', 'Reset the connection', reset),
+  cmd('multi', 1, ['loading', 'stale', 'fast'], 'transactions', 'Refused: there are no transactions', multi),
+  cmd('exec', 1, ['loading', 'stale'], 'transactions', 'Ends a refused MULTI (EXECABORT)', exec),
+  cmd('discard', 1, ['loading', 'stale', 'fast'], 'transactions', 'Ends a refused MULTI', discard),
   { name: 'client', arity: -2, flags: [], group: 'connection', summary: 'A container for client connection commands', subcommands: clientSubcommands },
 ];

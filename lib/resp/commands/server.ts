@@ -16,7 +16,7 @@ function flagsOf(def: CommandDef): Reply[] {
 
 /**
  * A command's ACL categories, as Redis names them, from its flags and group: read/write, fast/slow,
- * admin and dangerous, and the data type's (string, keyspace, connection). quorumkv has no ACLs;
+ * admin and dangerous, and the data type's (string, keyspace, connection, transaction). quorumkv has no ACLs;
  * these are for COMMAND INFO and COMMAND LIST FILTERBY ACLCAT.
  */
 function aclCategories(def: CommandDef): string[] {
@@ -26,6 +26,7 @@ function aclCategories(def: CommandDef): string[] {
   if (def.group === 'string') out.push('string');
   if (def.group === 'generic' || def.group === 'keyspace') out.push('keyspace');
   if (def.group === 'connection') out.push('connection');
+  if (def.group === 'transactions') out.push('transaction');
   if (def.flags.includes('admin')) out.push('admin', 'dangerous');
   out.push(def.flags.includes('fast') ? 'fast' : 'slow');
   return out;
