@@ -63,6 +63,12 @@ const LONE_START_ROUNDS = 2;
 
 /** present in the store once this node has been a `normal` member */
 const JOINED = metaKey('membership-joined');
+/**
+ * present while this node, given seeds, serves a cluster it started alone (no seed answered) that
+ * nobody has joined through it yet: if it meets members it never saw joining, they are a cluster
+ * of their own, and it joins them (see viewChanged)
+ */
+const LONE = metaKey('membership-lone');
 
 export class OwnershipTransfer {
   private readonly mover: RecordMover;
@@ -76,6 +82,10 @@ export class OwnershipTransfer {
   private readonly timers = new Set<CancelTimer>();
   private readonly leftListeners: Array<() => void> = [];
   private tasks: Array<Promise<void>> = [];
+  /** see LONE */
+  private lone = false;
+  /** members this node has seen, with the status it first saw them in */
+  private readonly seen = new Set<NodeId>();
 
   constructor(
     private readonly membership: Membership,
@@ -90,12 +100,17 @@ export class OwnershipTransfer {
     registerTransferHandlers(transport, records, this.counters);
     this.lastRing = membership.ring();
     membership.onRingChange((ring) => this.ringChanged(ring));
+    membership.onViewChange(() => this.viewChanged());
   }
 
   /** before gossip starts: a new node with seeds joins; a former member or a lone node is `normal` */
   async prepare(hasSeeds: boolean): Promise<void> {
     const joined = (await this.records.store.get(JOINED)) !== undefined;
-    if (joined) return;
+    if (joined) {
+      this.lone = hasSeeds && (await this.records.store.get(LONE)) !== undefined;
+      for (const m of this.membership.members()) this.seen.add(m.id);
+      return;
+    }
     if (hasSeeds) this.membership.updateSelf({ status: 'joining' });
     else await this.markJoined();
   }
@@ -166,6 +181,7 @@ export class OwnershipTransfer {
         continue;
       }
       if (alone) this.log.warn('no seed answered: serving alone until the cluster is reachable');
+      const lone = alone;
       const before = this.membership.ring();
       if (before.members.length > 0) {
         const me = { ...this.membership.selfInfo(), status: 'normal' as const };
@@ -180,6 +196,9 @@ export class OwnershipTransfer {
         this.log.info('no member serves yet: this node starts the cluster');
       }
       if (!this.running) return;
+      for (const m of this.membership.members()) this.seen.add(m.id);
+      this.lone = lone;
+      await this.records.store.write([lone ? { type: 'put', key: LONE, value: Buffer.from('1') } : { type: 'del', key: LONE }]);
       this.membership.updateSelf({ status: 'normal' });
       await this.markJoined();
       this.log.info('joined: serving its slots');
@@ -211,6 +230,35 @@ export class OwnershipTransfer {
       }
     }
     return done;
+  }
+
+  /**
+   * A node that started alone (its seeds did not answer) and then meets members it never saw
+   * joining has met a cluster of its own: it had entered that cluster's ring as `normal` with none
+   * of its data, so reads whose first R answers came from such nodes missed keys. It leaves the
+   * ring as `joining`, pulls what the ring gives it, and serves again. A member first seen joining
+   * came in through this node: its cluster is this one, and it is no longer alone.
+   */
+  private viewChanged(): void {
+    const self = this.membership.self;
+    let met = false;
+    for (const m of this.membership.members()) {
+      if (m.id === self || this.seen.has(m.id)) continue;
+      this.seen.add(m.id);
+      if (!this.lone) continue;
+      if (m.status === 'joining') this.clearLone();
+      else if (onRing(m)) met = true;
+    }
+    if (!met || !this.lone || !this.running || this.membership.selfInfo().status !== 'normal') return;
+    this.log.warn('this node started alone (no seed answered) and has met a cluster: joining it, pulling the slots its ring gives this node');
+    this.clearLone();
+    this.membership.updateSelf({ status: 'joining' });
+    this.task(this.join(), 'join failed');
+  }
+
+  private clearLone(): void {
+    this.lone = false;
+    this.records.store.write([{ type: 'del', key: LONE }]).catch((err: unknown) => this.log.warn({ err }, 'could not clear the lone-start mark'));
   }
 
   private ringChanged(ring: Ring): void {
