@@ -345,7 +345,7 @@ export class Connection implements AdmissionWaiter {
     // answered in its place among the commands before it
     if (this.backlog !== null) {
       this.backlog.push(err);
-      this.admission.delay(this);
+      if (!this.held) this.admission.delay(this);
     } else {
       this.answerProtocolError(err);
     }

@@ -84,7 +84,7 @@ export class OwnershipTransfer {
   private tasks: Array<Promise<void>> = [];
   /** see LONE */
   private lone = false;
-  /** members this node has seen, with the status it first saw them in */
+  /** members this node has seen (one first seen joining came in through this node) */
   private readonly seen = new Set<NodeId>();
 
   constructor(
