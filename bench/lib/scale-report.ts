@@ -37,7 +37,7 @@ export function renderScale(r: ScaleRecord): string {
       'INFO antientropy_last_round_ms, differing slots): ' +
       [r.small, r.large].map((p) => p.antiEntropy ? `${p.antiEntropy.ms} ms, ${p.antiEntropy.slots} slots at ${p.keys.toLocaleString('en-US')} keys` : `not measured at ${p.keys.toLocaleString('en-US')} keys`).join('; ') + '.',
     '',
-    'Per node, after each measurement (RSS and heap from INFO memory: used_memory_rss, used_memory;',
+    'Per node, after each measurement (RSS and heap from INFO memory: used_memory_rss, used_memory_heap;',
     'disk: `du -sb` of the node\'s data directory; disk/key: that over the cluster\'s key count, so each',
     'node\'s figure includes its replica of every key it holds; cache hits: the share of the node\'s',
     'record lookups during the mix that its record cache answered, from INFO storage, the rest read',

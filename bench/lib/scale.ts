@@ -188,7 +188,7 @@ async function snapshot(node: string, port: number, dir: string): Promise<NodeSn
   // DBSIZE walks the node's LevelDB: slow at a million keys; a figure we can do without
   const keys = await probe(port, ['DBSIZE'], 120_000).then((r) => Number(r.text), () => NaN);
   const du = execFileSync('du', ['-sb', dir], { encoding: 'utf8' });
-  return { node, keys, rssBytes: field('used_memory_rss'), heapBytes: field('used_memory'), diskBytes: Number(du.split(/\s/)[0]) };
+  return { node, keys, rssBytes: field('used_memory_rss'), heapBytes: field('used_memory_heap'), diskBytes: Number(du.split(/\s/)[0]) };
 }
 
 function mib(bytes: readonly number[]): string {

@@ -278,6 +278,15 @@ describe('shapes: answers that rightly differ from redis-server keep its reply t
     }
   });
 
+  it('INFO memory: used_memory counts the heap and the Buffers outside it, with Redis\'s *_human forms', async () => {
+    const { ours } = await both();
+    const info = await ours.call('INFO', 'memory');
+    const num = (f: string): number => Number(new RegExp(`^${f}:(\\d+)\\r?$`, 'm').exec(info)![1]);
+    expect(num('used_memory')).to.equal(num('used_memory_heap') + num('used_memory_external'));
+    expect(num('used_memory_rss')).to.be.above(0);
+    expect(info).to.match(/^used_memory_human:\d+(\.\d\d)?[BKMG]\r?$/m).and.to.match(/^used_memory_rss_human:\d+(\.\d\d)?[BKMG]\r?$/m);
+  });
+
   it('SCAN walks every key exactly once (cursors are slots, not Redis hash-table cursors)', async () => {
     const { ours } = await both();
     const want = Array.from({ length: 300 }, (_, i) => `scan:${i}`);

@@ -40,9 +40,15 @@ function builtin(s: ServerContext): Section[] {
       ['waiting_commands', adm.waitingCommands],
     ]],
     ['memory', [
-      ['used_memory', mem.heapUsed],
+      // the V8 heap and the Buffers outside it (client replies waiting to be written, frames):
+      // what this process allocated through Node; LevelDB's own memory shows in used_memory_rss
+      ['used_memory', mem.heapUsed + mem.external],
+      ['used_memory_human', humanBytes(mem.heapUsed + mem.external)],
       ['used_memory_rss', mem.rss],
+      ['used_memory_rss_human', humanBytes(mem.rss)],
       ['used_memory_peak', mem.heapTotal],
+      ['used_memory_heap', mem.heapUsed],
+      ['used_memory_external', mem.external],
       ['maxmemory', 0],
       ['maxmemory_policy', 'noeviction'],
     ]],
@@ -114,4 +120,12 @@ export async function infoText(ctx: CommandContext, wanted: string[]): Promise<s
     out.push('');
   }
   return out.join('\r\n');
+}
+
+/** Redis's *_human form: 1.23M, 512.00K, 900B */
+function humanBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(2)}G`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(2)}M`;
+  if (n >= 1024) return `${(n / 1024).toFixed(2)}K`;
+  return `${n}B`;
 }
