@@ -181,7 +181,6 @@ export class OwnershipTransfer {
         continue;
       }
       if (alone) this.log.warn('no seed answered: serving alone until the cluster is reachable');
-      const lone = alone;
       const before = this.membership.ring();
       if (before.members.length > 0) {
         const me = { ...this.membership.selfInfo(), status: 'normal' as const };
@@ -197,8 +196,8 @@ export class OwnershipTransfer {
       }
       if (!this.running) return;
       for (const m of this.membership.members()) this.seen.add(m.id);
-      this.lone = lone;
-      await this.records.store.write([lone ? { type: 'put', key: LONE, value: Buffer.from('1') } : { type: 'del', key: LONE }]);
+      this.lone = alone;
+      await this.records.store.write([alone ? { type: 'put', key: LONE, value: Buffer.from('1') } : { type: 'del', key: LONE }]);
       this.membership.updateSelf({ status: 'normal' });
       await this.markJoined();
       this.log.info('joined: serving its slots');
