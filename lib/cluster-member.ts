@@ -13,7 +13,7 @@ import { registerReplicaHandlers } from './coordinator/replica-handlers';
 import { Membership } from './membership/membership';
 import { decodeMembers, encodeMembers } from './membership/codec';
 import { metaKey } from './storage/keys';
-import type { MemberInfo } from './membership/view';
+import { describePlacement, type MemberInfo } from './membership/view';
 import { FixedRatePacer, HintDelivery, HintStore, handoffInfoFields, type InfoFields } from './handoff';
 import type { BackgroundBudget } from './background/budget';
 import { AntiEntropy, antiEntropyInfoFields, type AntiEntropyStats } from './antientropy';
@@ -77,6 +77,7 @@ export class ClusterMember {
   readonly gc: TombstoneGc;
   private readonly hasSeeds: boolean;
   private readonly log: Logger;
+  private readonly startConflictListeners: Array<(message: string) => void> = [];
   /** the view's persistence: a write under way, and whether the view changed since it began */
   private savingMembers: Promise<void> | null = null;
   private membersDirty = false;
@@ -91,7 +92,9 @@ export class ClusterMember {
   ) {
     this.records = new RecordStore(store, opts.recordCacheBytes);
     this.log = log;
-    const me: MemberInfo = { ...opts.self, status: 'normal', generation: clock.now(), version: 1 };
+    const me: MemberInfo = {
+      ...opts.self, replicas: opts.replicas, vnodesPerWeight: opts.vnodesPerWeight, status: 'normal', generation: clock.now(), version: 1,
+    };
     this.membership = new Membership(me, transport, clock, rng, {
       seeds: opts.seeds,
       vnodesPerWeight: opts.vnodesPerWeight,
@@ -144,6 +147,25 @@ export class ClusterMember {
       pacer: opts.background?.budgetFor('gc'),
       actor: opts.actor,
     }, log.child({ module: 'gc' }));
+    this.membership.onPlacementConflict((peer, asked) => this.placementConflict(peer, asked));
+  }
+
+  /**
+   * A node still starting (it has heard from no peer yet and does not serve a cluster of its own)
+   * whose first peer answers with other placement settings is the node out of line: it is told
+   * to stop (`onStartConflict`), so that it never takes a write for a ring its cluster does not
+   * use. A node already serving only logs the conflict and keeps that peer out of its view.
+   */
+  private placementConflict(peer: MemberInfo, asked: boolean): void {
+    if (!asked || this.membership.heardFromPeers() || this.transfer.servesAlone) return;
+    const message = `peer ${peer.id} (${peer.address}) runs with ${describePlacement(peer)}, this node with `
+      + `${describePlacement(this.membership.selfInfo())}: every node of a cluster must use the same replicas and vnodes-per-weight`;
+    for (const fn of this.startConflictListeners) fn(message);
+  }
+
+  /** called when this node, while starting, finds that its cluster uses other placement settings */
+  onStartConflict(fn: (message: string) => void): void {
+    this.startConflictListeners.push(fn);
   }
 
   /** the store must be open; counts the stored hints, starts serving peers, gossip and handoff */

@@ -70,6 +70,8 @@ export class QuorumNode {
   private metrics: MetricsListener | null = null;
   private stopTimers: Array<() => void> = [];
   private epochBegun = false;
+  /** set once a placement conflict has begun to stop the node */
+  private stopping = false;
 
   constructor(private readonly opts: NodeOptions) {
     const { config } = opts;
@@ -142,6 +144,7 @@ export class QuorumNode {
       actor,
     }, this.log);
     this.member = member;
+    member.onStartConflict((message) => this.stopOnConflict(message));
     await member.start();
     const { membership, coordinator: keyspace } = member;
     const stats: ServerStats = {
@@ -185,6 +188,7 @@ export class QuorumNode {
           ['ring_checksum', membership.ringChecksum()],
           ['read_repairs', keyspace.stats.readRepairs],
           ['forwarded_requests', keyspace.stats.forwarded],
+          ['placement_conflict_peers', membership.conflictingPeers().length],
           ['node_epoch', epoch],
           ['version_actor', actor],
         ]],
@@ -259,6 +263,21 @@ export class QuorumNode {
         this.log.error({ err }, 'error while stopping after leaving');
         (this.opts.exit ?? process.exit)(1);
       },
+    );
+  }
+
+  /**
+   * Its cluster places keys with other `replicas` or `vnodes-per-weight` than this node, which is
+   * still starting: stop and exit 1 (as for a bad config file) before it takes a write.
+   */
+  private stopOnConflict(message: string): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.log.fatal(message);
+    process.stderr.write(`quorumkv-server: ${message}\n`);
+    this.stop().then(
+      () => (this.opts.exit ?? process.exit)(1),
+      () => (this.opts.exit ?? process.exit)(1),
     );
   }
 

@@ -1,5 +1,5 @@
 /** GOSSIP message bodies: a list of member entries, each validated field by field. */
-import { int, MessageError, pack, str, unpackObject } from '../coordinator/messages';
+import { int, MessageError, optInt, pack, str, unpackObject } from '../coordinator/messages';
 import type { MemberInfo, MemberStatus } from './view';
 
 const STATUSES: readonly MemberStatus[] = ['joining', 'normal', 'leaving', 'removed'];
@@ -23,6 +23,8 @@ export function decodeMembers(body: Buffer): MemberInfo[] {
     if (!/^.+:\d{1,5}$/.test(address)) throw new MessageError('bad member address');
     const id = str(x, 'id', 128);
     if (!/^[A-Za-z0-9._-]+$/.test(id)) throw new MessageError('bad member id');
+    const replicas = optInt(x, 'replicas', 1, 255);
+    const vnodesPerWeight = optInt(x, 'vnodesPerWeight', 1, 4096);
     return {
       id,
       address,
@@ -30,6 +32,9 @@ export function decodeMembers(body: Buffer): MemberInfo[] {
       respPort: int(x, 'respPort', 1, 65535),
       zone: str(x, 'zone', 128),
       weight,
+      // only when given: an entry of an older version names no placement and is not compared
+      ...(replicas === null ? {} : { replicas }),
+      ...(vnodesPerWeight === null ? {} : { vnodesPerWeight }),
       status,
       generation: int(x, 'generation'),
       version: int(x, 'version'),

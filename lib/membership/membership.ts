@@ -12,8 +12,11 @@ import { buildRing, ringChecksum, type Ring } from '../ring';
 import { MembershipError } from './errors';
 import type { ClusterView } from '../coordinator/cluster-view';
 import { HealthTracker } from './health';
-import { bump, forgotten, mergeView, ringMembers, type MemberInfo, type View } from './view';
+import { bump, describePlacement, forgotten, mergeView, placementDiffers, ringMembers, type MemberInfo, type View } from './view';
 import { decodeMembers, encodeMembers } from './codec';
+
+/** how long a placement conflict heard from a peer is reported (INFO's placement_conflict_peers) */
+const CONFLICT_MEMORY_MS = 60_000;
 
 export interface MembershipOptions {
   readonly seeds: readonly string[];
@@ -33,6 +36,9 @@ export class Membership implements ClusterView {
   private cancelTimer: (() => void) | null = null;
   /** gossip exchanges completed (sent or answered): 0 until this node has heard the cluster */
   private exchanges = 0;
+  /** peers whose own entry named other placement settings than this node's, by id: that entry and when it was heard */
+  private readonly conflicting = new Map<NodeId, { entry: MemberInfo; at: number }>();
+  private readonly conflictListeners: Array<(peer: MemberInfo, asked: boolean) => void> = [];
 
   constructor(
     private me: MemberInfo,
@@ -52,9 +58,13 @@ export class Membership implements ClusterView {
   }
 
   start(): void {
-    this.transport.handle(MessageType.GOSSIP, (body) => {
-      this.absorb(decodeMembers(body));
-      this.exchanges++;
+    this.transport.handle(MessageType.GOSSIP, (body, from) => {
+      const entries = decodeMembers(body);
+      // the answer carries this node's own entry either way, so a peer in conflict learns it too
+      if (!this.conflicts(entries.find((e) => e.id === from.id), false)) {
+        this.absorb(entries);
+        this.exchanges++;
+      }
       return encodeMembers([...this.view.values()]);
     });
     const round = () => {
@@ -175,6 +185,40 @@ export class Membership implements ClusterView {
     this.health.forget(id);
   }
 
+  /**
+   * Called when a peer's own entry names other placement settings (`replicas`,
+   * `vnodes-per-weight`) than this node's; `asked` is true when this node started the exchange.
+   * Such a peer's view is not merged (nor this node's into it), so neither routes by a ring the
+   * other places keys on differently.
+   */
+  onPlacementConflict(fn: (peer: MemberInfo, asked: boolean) => void): void {
+    this.conflictListeners.push(fn);
+  }
+
+  /** peers heard in the last minute with placement settings other than this node's, and not heard to agree since */
+  conflictingPeers(): MemberInfo[] {
+    const since = this.clock.now() - CONFLICT_MEMORY_MS;
+    return [...this.conflicting.values()].filter((c) => c.at >= since).map((c) => c.entry);
+  }
+
+  /** true (and logged once per peer generation) when a peer's own entry conflicts with this node's placement */
+  private conflicts(theirs: MemberInfo | undefined, asked: boolean): boolean {
+    if (theirs === undefined || theirs.id === this.me.id) return false;
+    if (!placementDiffers(theirs, this.me)) {
+      if (this.conflicting.delete(theirs.id)) this.log.info({ peer: theirs.id }, 'peer now uses the same placement settings');
+      return false;
+    }
+    const before = this.conflicting.get(theirs.id)?.entry;
+    this.conflicting.set(theirs.id, { entry: theirs, at: this.clock.now() });
+    if (before === undefined || before.generation !== theirs.generation) {
+      this.log.error({ peer: theirs.id, address: theirs.address },
+        'peer %s runs with %s, this node with %s: every node of a cluster must use the same; not merging its view',
+        theirs.id, describePlacement(theirs), describePlacement(this.me));
+    }
+    for (const fn of this.conflictListeners) fn(theirs, asked);
+    return true;
+  }
+
   /** the ring these members would make (same options as the live ring) */
   ringOf(members: readonly MemberInfo[]): Ring {
     return buildRing(members.map((m) => ({ id: m.id, zone: m.zone, weight: m.weight })), { vnodesPerWeight: this.opts.vnodesPerWeight });
@@ -191,6 +235,8 @@ export class Membership implements ClusterView {
     const { view, changed } = mergeView(this.view, entries);
     if (changed.length === 0) return;
     this.view = view;
+    // a peer heard in conflict that has since restarted with this node's settings
+    for (const id of changed) if (this.conflicting.has(id) && !placementDiffers(view.get(id)!, this.me)) this.conflicting.delete(id);
     const before = ringChecksum(this.currentRing);
     this.currentRing = this.build();
     if (ringChecksum(this.currentRing) !== before) {
@@ -212,7 +258,8 @@ export class Membership implements ClusterView {
     await Promise.all(peers.map(async (m) => {
       try {
         const reply = await this.transport.request(m.address, MessageType.GOSSIP, encodeMembers([...this.view.values()]), this.opts.requestTimeoutMs);
-        this.absorb(decodeMembers(reply));
+        const entries = decodeMembers(reply);
+        if (!this.conflicts(entries.find((e) => e.id === m.id), true)) this.absorb(entries);
       } catch (err) {
         this.log.debug({ peer: m.id, err: (err as Error).message }, 'announce failed');
       }
@@ -229,8 +276,12 @@ export class Membership implements ClusterView {
     const peer = candidates[Math.floor(this.rng() * candidates.length)];
     try {
       const reply = await this.transport.request(peer.address, MessageType.GOSSIP, encodeMembers([...this.view.values()]), this.opts.requestTimeoutMs);
+      const entries = decodeMembers(reply);
+      // the peer's own entry: by id, or, for a seed not yet known, by the address asked
+      const theirs = entries.find((e) => (peer.id === null ? e.address === peer.address : e.id === peer.id));
+      if (this.conflicts(theirs, true)) return;
       if (peer.id) this.reportSuccess(peer.id);
-      this.absorb(decodeMembers(reply));
+      this.absorb(entries);
       this.exchanges++;
     } catch (err) {
       if (peer.id) this.reportFailure(peer.id);

@@ -17,6 +17,13 @@ export interface MemberInfo {
   readonly respPort: number;
   readonly zone: string;
   readonly weight: number;
+  /**
+   * The placement settings the node runs with (`replicas`, `vnodes-per-weight`). Every node of a
+   * cluster must use the same, or they place a key's replicas differently; absent in an entry
+   * that a node of an older version gossiped or kept.
+   */
+  readonly replicas?: number;
+  readonly vnodesPerWeight?: number;
   readonly status: MemberStatus;
   readonly generation: number;
   readonly version: number;
@@ -73,6 +80,20 @@ export function futureRingMembers(view: View): MemberInfo[] {
  */
 export function forgotten(entry: MemberInfo): MemberInfo {
   return { ...entry, status: 'removed', version: entry.version + 1 };
+}
+
+/** true when both entries name their placement settings and these differ */
+export function placementDiffers(a: MemberInfo, b: MemberInfo): boolean {
+  const differs = (x: number | undefined, y: number | undefined): boolean => x !== undefined && y !== undefined && x !== y;
+  return differs(a.replicas, b.replicas) || differs(a.vnodesPerWeight, b.vnodesPerWeight);
+}
+
+/** `replicas 3, vnodes-per-weight 64` (what is unknown is left out) */
+export function describePlacement(m: MemberInfo): string {
+  const parts: string[] = [];
+  if (m.replicas !== undefined) parts.push(`replicas ${m.replicas}`);
+  if (m.vnodesPerWeight !== undefined) parts.push(`vnodes-per-weight ${m.vnodesPerWeight}`);
+  return parts.join(', ');
 }
 
 /** a short digest of a view to compare cheaply (ids with generation.version) */

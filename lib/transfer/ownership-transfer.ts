@@ -129,6 +129,11 @@ export class OwnershipTransfer {
     await this.queue;
   }
 
+  /** true while this node serves a cluster it started alone (see LONE) */
+  get servesAlone(): boolean {
+    return this.lone;
+  }
+
   /** called once the node has handed its data over and left the ring */
   onLeft(fn: () => void): void {
     this.leftListeners.push(fn);

@@ -18,16 +18,18 @@ const SEEDS = [11, 12, 13];
 const KEYS = 300;
 
 /** boots one more node on the simulated network, seeded with every existing node */
-async function bootJoiner(c: SimCluster, id: NodeId, antiEntropyInterval?: number): Promise<ClusterMember> {
+async function bootJoiner(c: SimCluster, id: NodeId, antiEntropyInterval?: number, placement = { replicas: 3, vnodesPerWeight: 16 },
+  onStartConflict?: (message: string) => void): Promise<ClusterMember> {
   const store = new MemoryStore({ tick: 'microtask' });
   await store.open();
   const address = `${id}:17000`;
   const member = new ClusterMember(store, c.network.transport(id, address), c.clock, mulberry32(c.opts.seed + 99), {
     self: { id, address, respHost: '127.0.0.1', respPort: 7100, zone: 'default', weight: 1 },
     seeds: c.ids.map((_, i) => c.address(i)),
-    replicas: 3, readQuorum: 2, writeQuorum: 2, requestTimeout: 200, vnodesPerWeight: 16, gossipIntervalMs: 100,
+    ...placement, readQuorum: 2, writeQuorum: 2, requestTimeout: 200, gossipIntervalMs: 100,
     antiEntropyInterval,
   }, pino({ level: process.env.JLOG ?? 'silent' }));
+  if (onStartConflict) member.onStartConflict(onStartConflict);
   await member.start();
   return member;
 }
@@ -91,6 +93,53 @@ describe('cluster: membership changes (join, leave, forget)', function () {
       await joiner.stop();
       await c.stop();
     }
+  });
+
+  for (const placement of [{ replicas: 5, vnodesPerWeight: 16 }, { replicas: 3, vnodesPerWeight: 32 }]) {
+    it(`a node started with other placement settings (${JSON.stringify(placement)}) is told to stop and never enters the cluster's view`, async () => {
+      for (const seed of SEEDS) {
+        const c = await SimCluster.start({ nodes: 3, seed });
+        await c.settle();
+        const before = c.member(0).membership.ringChecksum();
+        const conflicts: string[] = [];
+        const joiner = await bootJoiner(c, 'n3', undefined, placement, (m) => conflicts.push(m));
+        await c.pass(2_000);
+        expect(conflicts.length, `seed ${seed}`).to.be.at.least(1);
+        expect(conflicts[0], `seed ${seed}`).to.match(/runs with replicas 3, vnodes-per-weight 16, this node with replicas \d+, vnodes-per-weight \d+/);
+        // neither side merged the other's view
+        expect(joiner.membership.members().map((m) => m.id), `seed ${seed}`).to.deep.equal(['n3']);
+        for (let i = 0; i < 3; i++) {
+          const m = c.member(i).membership;
+          expect(m.knows('n3'), `seed ${seed} n${i}`).to.equal(false);
+          expect(m.ringChecksum(), `seed ${seed} n${i}`).to.equal(before);
+        }
+        expect(c.member(0).membership.conflictingPeers().map((m) => m.id).concat(c.member(1).membership.conflictingPeers().map((m) => m.id),
+          c.member(2).membership.conflictingPeers().map((m) => m.id)), `seed ${seed}`).to.include('n3');
+        await joiner.stop();
+        await c.stop();
+      }
+    });
+  }
+
+  it('a node with the same placement settings joins, and a conflict heard before does not linger', async () => {
+    const c = await SimCluster.start({ nodes: 3, seed: 5 });
+    await c.settle();
+    const conflicts: string[] = [];
+    const wrong = await bootJoiner(c, 'n3', undefined, { replicas: 2, vnodesPerWeight: 16 }, (m) => conflicts.push(m));
+    await c.pass(1_000);
+    await wrong.stop();
+    expect(conflicts.length).to.be.at.least(1);
+    // the same node, restarted with the cluster's settings (a new generation)
+    const right = await bootJoiner(c, 'n3', undefined, undefined, (m) => conflicts.push(`after the fix: ${m}`));
+    await c.pass(3_000);
+    expect(conflicts.filter((m) => m.startsWith('after'))).to.deep.equal([]);
+    expect(right.membership.selfInfo().status).to.equal('normal');
+    for (let i = 0; i < 3; i++) {
+      expect(c.member(i).membership.member('n3')?.status, `n${i}`).to.equal('normal');
+      expect(c.member(i).membership.conflictingPeers(), `n${i}`).to.deep.equal([]);
+    }
+    await right.stop();
+    await c.stop();
   });
 
   it('with anti-entropy on, a joiner does not pull its range a second time: writes that raced its join reach it by anti-entropy', async () => {
