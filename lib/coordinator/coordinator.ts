@@ -150,6 +150,7 @@ export class Coordinator implements Keyspace {
       const hints = this.hints;
       await Promise.all(hinted.map((id) => hints.persisted(id, slot, key)));
     }
+    if (v.payload.kind === 'counter') await this.catchUp(slot, key, targets, this.quorum(q).r);
     const { record: rec, stored, durable } = await this.records.coordinateStarted(slot, key, this.opts.actor ?? self, ctx, v);
     if (targets.length === 1 && targets[0].id === self) {
       await durable; // alone: no fan-out to set up
@@ -310,6 +311,27 @@ export class Coordinator implements Keyspace {
   }
 
   /** send the merged record to every replica that answered something else */
+  /**
+   * An increment is applied to what the coordinator's own replica holds (its counter entry grows
+   * by the delta, under the key's order), so that replica must first hold what a quorum holds:
+   * a node back from a crash, before handoff or anti-entropy reached it, still held a deleted
+   * counter's old total, and an INCR through it answered 11 after `DEL` and `INCRBY 3` had been
+   * acknowledged (the join keeps the larger entry, so the 3 was gone, and the deleted 10 back).
+   * It reads R replicas, as a read does, and merges the answer into its own. If fewer than R
+   * answer, the increment still goes ahead on what it has (always writable).
+   */
+  private async catchUp(slot: number, key: Buffer, targets: readonly PreferenceEntry[], r: number): Promise<void> {
+    const self = this.view.self;
+    if (r <= 1 && targets.some((t) => t.id === self)) return; // the own replica alone is a read quorum
+    try {
+      const res = await fanout('read', targets.map((t) => t.id), Math.min(r, targets.length), (id) => this.readReplica(id, slot, key), (id, err) => this.failed(id, err));
+      const answers = [...res.answers.values()];
+      if (answers.length > 0) await this.records.merge(slot, key, mergeAll(answers));
+    } catch (err) {
+      this.log.debug({ err: (err as Error).message }, 'counter catch-up read failed: incrementing what this replica holds');
+    }
+  }
+
   private async repair(slot: number, key: Buffer, all: Map<NodeId, VRecord>): Promise<void> {
     if (all.size < 2) return;
     const merged = mergeAll(all.values());
