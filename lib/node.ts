@@ -17,6 +17,8 @@ import { renderSeed } from './config';
 import { buildCommandTable } from './resp/commands';
 import { setMembershipAdmin } from './resp/commands/cluster';
 import { Dispatcher } from './resp/dispatcher';
+import { serveForwarded } from './resp/forwarding';
+import { MessageType } from './transport/message-type';
 import { RespServer } from './resp/server';
 import { makeLimits } from './resp/limits';
 import type { AdmissionStats, NetBytes, ServerContext, ServerStats } from './resp/context';
@@ -204,6 +206,8 @@ export class QuorumNode {
     setMembershipAdmin(server.cluster, member.transfer);
     member.transfer.onLeft(() => this.leftCluster());
     const dispatcher = new Dispatcher(server, latency);
+    // read-modify-write commands other nodes forward to this one, as the key's first replica
+    member.transport.handle(MessageType.COORDINATE_COMMAND, (body, from) => serveForwarded(dispatcher, body, from, () => clock.now()));
     resp = new RespServer(
       {
         bind: config.bind,

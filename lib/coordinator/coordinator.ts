@@ -56,6 +56,8 @@ const SCAN_WINDOW = 256;
 
 /** transport errors that prove a request never reached the peer's handler */
 const NOT_DELIVERED = new Set(['UNREACHABLE', 'AUTH_FAILED', 'OVERLOADED']);
+/** answers of a node that did not run a forwarded command */
+const NOT_RUN_REMOTELY = new Set(['EXPIRED', 'UNKNOWN_TYPE', 'NO_HANDLER']);
 
 export class Coordinator implements Keyspace {
   readonly stats: CoordinatorStats = { readRepairs: 0, forwarded: 0 };
@@ -365,6 +367,42 @@ export class Coordinator implements Keyspace {
    * count twice): a hop that may have arrived is not retried elsewhere; the client is told the
    * outcome is unknown.
    */
+  /**
+   * A command that reads a key and then writes it (SET NX, APPEND, EXPIRE, ...) runs on the key's
+   * first healthy replica, under that node's key lock, so the same command through two nodes does
+   * not run twice on the same old value (two SET NX winners, an APPEND lost when the next one
+   * kept one sibling). Null: this node is that replica and runs it. A target that cannot have
+   * taken the request (unreachable, or it arrived past its deadline) is passed over for the next;
+   * one that may have run it and did not answer fails the command (it must not run twice).
+   */
+  async atPrimary(key: Buffer, msg: object): Promise<Buffer | null> {
+    const slot = keySlot(key);
+    const { n } = this.quorum();
+    const tried = new Set<NodeId>();
+    const timeout = this.opts.requestTimeout;
+    for (;;) {
+      const t = this.targets(slot, n).find((x) => !tried.has(x.id));
+      if (t === undefined || t.id === this.view.self) return null;
+      tried.add(t.id);
+      this.stats.forwarded++;
+      try {
+        const body = pack({ ...msg, d: this.opts.clock ? this.opts.clock.now() + timeout / 2 : null });
+        // it reads and then writes: two quorum round trips, and the hop
+        return await this.hop(t.id, MessageType.COORDINATE_COMMAND, body, 2 * timeout);
+      } catch (err) {
+        const e = err as { code?: string; remoteCode?: string; message: string };
+        // not taken up: it came too late, or the node cannot run commands (an older version, or
+        // one still starting): the next target, or this node, runs it
+        if (e.code === 'REMOTE_ERROR' && NOT_RUN_REMOTELY.has(e.remoteCode ?? '')) continue;
+        if (e.code === 'REMOTE_ERROR') throw err;
+        this.failed(t.id, err);
+        if (!NOT_DELIVERED.has(e.code ?? '')) {
+          throw new QuorumError(`command forwarded to ${t.id}, the key's first replica, got no answer (${e.code ?? e.message}); it may or may not have been applied`);
+        }
+      }
+    }
+  }
+
   private async forward(slot: number, n: number, type: MessageType, msg: object, once = false): Promise<VRecord | null> {
     this.stats.forwarded++;
     const tried = new Map<NodeId, string>(); // node -> why it did not answer

@@ -34,4 +34,10 @@ export interface Keyspace {
    * `cursor` until at least `count` keys were found or the keyspace ends. Each key once.
    */
   scan(cursor: number, count: number, now: number): Promise<ScanPage>;
+  /**
+   * Runs a request on the key's first healthy replica when that is another node: resolves with
+   * its answer (a COORDINATE_COMMAND response body), or null when this node is that replica (or
+   * the only node) and must run it itself. Absent on a single node.
+   */
+  atPrimary?(key: Buffer, msg: object): Promise<Buffer | null>;
 }

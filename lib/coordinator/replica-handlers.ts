@@ -131,7 +131,8 @@ export class ExpiredRequestError extends Error {
 }
 
 /** a forwarded request names the last moment (the forwarder's clock) it may be coordinated at */
-function checkDeadline(m: Record<string, unknown>, now: () => number): void {
+/** throws ExpiredRequestError when the request's deadline `d` (if any) has passed */
+export function checkDeadline(m: Record<string, unknown>, now: () => number): void {
   const deadline = optInt(m, 'd');
   if (deadline === null) return;
   const late = now() - deadline;

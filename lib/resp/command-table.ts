@@ -43,7 +43,15 @@ export interface CommandDef {
    * commands flagged readonly do not (Dispatcher)
    */
   readonly blindWrite?: (args: readonly Buffer[]) => boolean;
+  /**
+   * A one-key command that reads the key and then writes it: in a cluster it runs on the key's
+   * first healthy replica (forwarding.ts), so it does not interleave with itself through another node
+   */
+  readonly atPrimary?: (args: readonly Buffer[]) => boolean;
 }
+
+/** `atPrimary` for a command that always reads the key first */
+export const ALWAYS = (): boolean => true;
 
 export interface ResolvedCommand {
   readonly def: CommandDef;

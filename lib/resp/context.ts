@@ -31,6 +31,8 @@ export interface ClientState {
    * to EXEC (EXECABORT) or DISCARD, so a client's transaction is never applied in part
    */
   inMulti: boolean;
+  /** a command another node forwarded to run here (forwarding.ts): it runs here, never forwarded again */
+  readonly forwarded: boolean;
   /** queued bytes in and out, for CLIENT LIST */
   stats(): { qbuf: number; obl: number };
 }

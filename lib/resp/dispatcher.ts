@@ -17,6 +17,7 @@ import type { ErrorReply, Reply } from './reply';
 import { commandKeys, type CommandDef, type Handler, type ResolvedCommand } from './command-table';
 import { CommandError, Errors, toErrorReply } from './errors';
 import { KeyLocks, type Release } from '../util/key-locks';
+import { runAtPrimary } from './forwarding';
 
 /** times commands (latency tracking): start() when a command starts, finish() when it settled */
 export interface CommandObserver {
@@ -67,6 +68,9 @@ export class Dispatcher {
         const r = handler(ctx, args);
         return r instanceof Promise ? r.catch(toErrorReply) : r;
       }
+      if (keys.length === 1 && def.atPrimary?.(args) === true && !client.forwarded && this.server.keyspace.atPrimary !== undefined) {
+        return atPrimaryOrHere(this.locks, ctx, args, keys, handler);
+      }
       const exclusive = def.flags.includes('write');
       const release = this.locks.tryAcquire(keys, exclusive);
       if (release) return runLocked(handler, ctx, args, release);
@@ -75,6 +79,17 @@ export class Dispatcher {
       return toErrorReply(err);
     }
   }
+}
+
+/** the command's reply from the key's first replica, or, when that is this node, run here under the lock */
+async function atPrimaryOrHere(locks: KeyLocks, ctx: CommandContext, args: Buffer[], keys: Buffer[], handler: Handler): Promise<Reply> {
+  try {
+    const there = await runAtPrimary(ctx.server, ctx.client, keys[0]!, args);
+    if (there !== null) return there;
+  } catch (err) {
+    return toErrorReply(err);
+  }
+  return runLocked(handler, ctx, args, await locks.acquire(keys, true));
 }
 
 /** run a handler holding its keys' lock; errors become replies; the lock is always released */

@@ -134,6 +134,7 @@ export class RespServer implements ClientRegistry {
       lastCommand: 'NULL',
       closeAfterReply: false,
       inMulti: false,
+      forwarded: false,
       stats: () => ({ qbuf: conn?.queuedBytes() ?? 0, obl: conn?.outputBytes() ?? 0 }),
     };
     // last interaction, as in Redis: a read from the client (before its commands run), not each command

@@ -34,6 +34,8 @@ export enum MessageType {
   REPLICA_WRITE_BATCH = 21,
   /** several REPLICA_READs in one request, answered with each key's record (or why not) */
   REPLICA_READ_BATCH = 22,
+  /** a client command that reads and then writes one key, run on the key's first healthy replica; answered with its reply */
+  COORDINATE_COMMAND = 23,
 
   // — membership / gossip (48–79) —
   GOSSIP = 48,

@@ -75,6 +75,7 @@ const client = (): ClientState => ({
   lastCommand: '',
   closeAfterReply: false,
   inMulti: false,
+  forwarded: false,
   stats: () => ({ qbuf: 0, obl: 0 }),
 });
 

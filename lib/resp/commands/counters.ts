@@ -10,7 +10,7 @@
  * long double, printed with %.17Lf and trailing zeros removed) and written back as a string
  * replacing the versions read (like VSET); a concurrent write survives as a sibling.
  */
-import { cmd, ONE_KEY, type CommandDef } from '../command-table';
+import { ALWAYS, cmd, ONE_KEY, type CommandDef } from '../command-table';
 import type { CommandContext } from '../context';
 import type { Reply } from '../reply';
 import { CommandError, Errors } from '../errors';
@@ -74,5 +74,5 @@ export const counterCommands: CommandDef[] = [
   cmd('incrby', 3, ['write', 'denyoom', 'fast'], 'string', 'Increment the integer value of a key by the given amount',
     (ctx, a) => incrementBy(ctx, a[1], parseI64(a[2])), ONE_KEY),
   cmd('decrby', 3, ['write', 'denyoom', 'fast'], 'string', 'Decrement the integer value of a key by the given number', decrby, ONE_KEY),
-  cmd('incrbyfloat', 3, ['write', 'denyoom', 'fast'], 'string', 'Increment the float value of a key by the given amount', incrbyfloat, ONE_KEY),
+  { ...cmd('incrbyfloat', 3, ['write', 'denyoom', 'fast'], 'string', 'Increment the float value of a key by the given amount', incrbyfloat, ONE_KEY), atPrimary: ALWAYS },
 ];

@@ -1,5 +1,5 @@
 /** EXPIRE PEXPIRE EXPIREAT PEXPIREAT TTL PTTL EXPIRETIME PEXPIRETIME PERSIST. */
-import { cmd, ONE_KEY, type CommandDef } from '../command-table';
+import { ALWAYS, cmd, ONE_KEY, type CommandDef } from '../command-table';
 import type { CommandContext } from '../context';
 import type { Reply } from '../reply';
 import { CommandError } from '../errors';
@@ -62,13 +62,13 @@ async function persist(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
 }
 
 export const expireCommands: CommandDef[] = [
-  cmd('expire', -3, ['write', 'fast'], 'generic', "Set a key's time to live in seconds", expireCommand('expire', 'ex'), ONE_KEY),
-  cmd('pexpire', -3, ['write', 'fast'], 'generic', "Set a key's time to live in milliseconds", expireCommand('pexpire', 'px'), ONE_KEY),
-  cmd('expireat', -3, ['write', 'fast'], 'generic', 'Set the expiration for a key as a UNIX timestamp', expireCommand('expireat', 'exat'), ONE_KEY),
-  cmd('pexpireat', -3, ['write', 'fast'], 'generic', 'Set the expiration for a key as a UNIX timestamp in ms', expireCommand('pexpireat', 'pxat'), ONE_KEY),
+  { ...cmd('expire', -3, ['write', 'fast'], 'generic', "Set a key's time to live in seconds", expireCommand('expire', 'ex'), ONE_KEY), atPrimary: ALWAYS },
+  { ...cmd('pexpire', -3, ['write', 'fast'], 'generic', "Set a key's time to live in milliseconds", expireCommand('pexpire', 'px'), ONE_KEY), atPrimary: ALWAYS },
+  { ...cmd('expireat', -3, ['write', 'fast'], 'generic', 'Set the expiration for a key as a UNIX timestamp', expireCommand('expireat', 'exat'), ONE_KEY), atPrimary: ALWAYS },
+  { ...cmd('pexpireat', -3, ['write', 'fast'], 'generic', 'Set the expiration for a key as a UNIX timestamp in ms', expireCommand('pexpireat', 'pxat'), ONE_KEY), atPrimary: ALWAYS },
   cmd('ttl', 2, ['readonly', 'fast', 'random'], 'generic', 'Get the time to live for a key in seconds', ttlCommand(false), ONE_KEY),
   cmd('pttl', 2, ['readonly', 'fast', 'random'], 'generic', 'Get the time to live for a key in milliseconds', ttlCommand(true), ONE_KEY),
   cmd('expiretime', 2, ['readonly', 'fast'], 'generic', 'Get the expiration Unix timestamp for a key', expiretimeCommand(false), ONE_KEY),
   cmd('pexpiretime', 2, ['readonly', 'fast'], 'generic', 'Get the expiration Unix timestamp for a key in milliseconds', expiretimeCommand(true), ONE_KEY),
-  cmd('persist', 2, ['write', 'fast'], 'generic', 'Remove the expiration from a key', persist, ONE_KEY),
+  { ...cmd('persist', 2, ['write', 'fast'], 'generic', 'Remove the expiration from a key', persist, ONE_KEY), atPrimary: ALWAYS },
 ];

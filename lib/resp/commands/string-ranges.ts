@@ -1,5 +1,5 @@
 /** APPEND, STRLEN, GETRANGE (and its old name SUBSTR), SETRANGE: byte-range operations on string values. */
-import { cmd, ONE_KEY, type CommandDef } from '../command-table';
+import { ALWAYS, cmd, ONE_KEY, type CommandDef } from '../command-table';
 import type { CommandContext } from '../context';
 import type { Reply } from '../reply';
 import { Errors } from '../errors';
@@ -53,10 +53,10 @@ async function setrange(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
 }
 
 export const rangeCommands: CommandDef[] = [
-  cmd('append', 3, ['write', 'denyoom', 'fast'], 'string', 'Append a value to a key', append, ONE_KEY),
+  { ...cmd('append', 3, ['write', 'denyoom', 'fast'], 'string', 'Append a value to a key', append, ONE_KEY), atPrimary: ALWAYS },
   cmd('strlen', 2, ['readonly', 'fast'], 'string', 'Get the length of the value stored in a key',
     async (ctx, a) => (await lookupRead(ctx, a[1])).value?.length ?? 0, ONE_KEY),
   cmd('getrange', 4, ['readonly'], 'string', 'Get a substring of the string stored at a key', getrange, ONE_KEY),
   cmd('substr', 4, ['readonly'], 'string', 'Get a substring of the string stored at a key (GETRANGE)', getrange, ONE_KEY),
-  cmd('setrange', 4, ['write', 'denyoom'], 'string', 'Overwrite part of a string at key starting at the specified offset', setrange, ONE_KEY),
+  { ...cmd('setrange', 4, ['write', 'denyoom'], 'string', 'Overwrite part of a string at key starting at the specified offset', setrange, ONE_KEY), atPrimary: ALWAYS },
 ];

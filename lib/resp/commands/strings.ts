@@ -1,5 +1,5 @@
 /** The string family: GET, SET and friends. */
-import { cmd, ONE_KEY, ALL_KEYS, KEY_VALUE_PAIRS, type CommandDef } from '../command-table';
+import { ALWAYS, cmd, ONE_KEY, ALL_KEYS, KEY_VALUE_PAIRS, type CommandDef } from '../command-table';
 import type { CommandContext } from '../context';
 import { OK, type Reply } from '../reply';
 import { Errors } from '../errors';
@@ -37,6 +37,15 @@ function parseSetOptions(ctx: CommandContext, args: Buffer[]): SetOptions {
   }
   if (unit !== null && expireArg !== null) o.expireAt = expiryFromOption(unit, expireArg, ctx.server.clock.now(), 'set');
   return o;
+}
+
+/** SET reads the key before it writes only with NX, XX, GET or KEEPTTL */
+function setReads(args: readonly Buffer[]): boolean {
+  for (let i = 3; i < args.length; i++) {
+    const a = lower(args[i]);
+    if (a === 'nx' || a === 'xx' || a === 'get' || a === 'keepttl') return true;
+  }
+  return false;
 }
 
 async function set(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
@@ -130,13 +139,13 @@ async function msetnx(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
 export const stringCommands: CommandDef[] = [
   cmd('get', 2, ['readonly', 'fast'], 'string', 'Get the value of a key', async (ctx, a) => (await lookupRead(ctx, a[1])).value, ONE_KEY),
   // without options SET replaces whatever the coordinator holds, reading nothing first
-  { ...cmd('set', -3, ['write', 'denyoom'], 'string', 'Set the string value of a key', set, ONE_KEY), blindWrite: (a) => a.length === 3 },
-  cmd('setnx', 3, ['write', 'denyoom', 'fast'], 'string', 'Set the value of a key, only if it does not exist', setnx, ONE_KEY),
+  { ...cmd('set', -3, ['write', 'denyoom'], 'string', 'Set the string value of a key', set, ONE_KEY), blindWrite: (a) => !setReads(a), atPrimary: setReads },
+  { ...cmd('setnx', 3, ['write', 'denyoom', 'fast'], 'string', 'Set the value of a key, only if it does not exist', setnx, ONE_KEY), atPrimary: ALWAYS },
   cmd('setex', 4, ['write', 'denyoom'], 'string', 'Set the value and expiration of a key', setWithExpiry('ex', 'setex'), ONE_KEY),
   cmd('psetex', 4, ['write', 'denyoom'], 'string', 'Set the value and expiration in ms of a key', setWithExpiry('px', 'psetex'), ONE_KEY),
-  cmd('getset', 3, ['write', 'denyoom', 'fast'], 'string', 'Set a key and return its old value', getset, ONE_KEY),
-  cmd('getdel', 2, ['write', 'fast'], 'string', 'Get the value of a key and delete the key', getdel, ONE_KEY),
-  cmd('getex', -2, ['write', 'fast'], 'string', 'Get the value of a key and optionally set its expiration', getex, ONE_KEY),
+  { ...cmd('getset', 3, ['write', 'denyoom', 'fast'], 'string', 'Set a key and return its old value', getset, ONE_KEY), atPrimary: ALWAYS },
+  { ...cmd('getdel', 2, ['write', 'fast'], 'string', 'Get the value of a key and delete the key', getdel, ONE_KEY), atPrimary: ALWAYS },
+  { ...cmd('getex', -2, ['write', 'fast'], 'string', 'Get the value of a key and optionally set its expiration', getex, ONE_KEY), atPrimary: ALWAYS },
   cmd('mget', -2, ['readonly', 'fast'], 'string', 'Get the values of all the given keys',
     async (ctx, a) => Promise.all(a.slice(1).map(async (k) => (await lookupRead(ctx, k)).value)), ALL_KEYS),
   cmd('mset', -3, ['write', 'denyoom'], 'string', 'Set multiple keys to multiple values', mset, KEY_VALUE_PAIRS),
