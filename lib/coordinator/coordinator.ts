@@ -152,7 +152,10 @@ export class Coordinator implements Keyspace {
       const hints = this.hints;
       await Promise.all(hinted.map((id) => hints.persisted(id, slot, key)));
     }
-    if (v.payload.kind === 'counter') await this.catchUp(slot, key, targets, this.quorum(q).r);
+    // an increment, and a plain write (SET, DEL) this node coordinates as a stand-in for a primary
+    // that is down: both are made from what its own replica holds, which must first be current
+    const standIn = ctx === null && (outsider || targets.some((t) => t.id === self && t.fallbackFor !== undefined));
+    if (v.payload.kind === 'counter' || standIn) await this.catchUp(slot, key, targets, this.quorum(q).r);
     const { record: rec, stored, durable } = await this.records.coordinateStarted(slot, key, this.opts.actor ?? self, ctx, v);
     if (targets.length === 1 && targets[0].id === self) {
       await durable; // alone: no fan-out to set up
@@ -319,8 +322,11 @@ export class Coordinator implements Keyspace {
    * a node back from a crash, before handoff or anti-entropy reached it, still held a deleted
    * counter's old total, and an INCR through it answered 11 after `DEL` and `INCRBY 3` had been
    * acknowledged (the join keeps the larger entry, so the 3 was gone, and the deleted 10 back).
+   * A plain SET or DEL replaces what the coordinator's replica holds: a node standing in for a
+   * primary that is down usually holds nothing of the key, so its SET left the previous value as
+   * a sibling of every later one (and its INCR started from 0 and superseded a SET 10).
    * It reads R replicas, as a read does, and merges the answer into its own. If fewer than R
-   * answer, the increment still goes ahead on what it has (always writable).
+   * answer, the write still goes ahead on what it has (always writable).
    */
   private async catchUp(slot: number, key: Buffer, targets: readonly PreferenceEntry[], r: number): Promise<void> {
     const self = this.view.self;

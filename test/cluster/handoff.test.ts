@@ -262,7 +262,10 @@ describe('cluster: hinted handoff (Dynamo §4.6)', function () {
           expect(values(held[c.indexOf(id)]!), `seed ${seed}: key ${i} on ${id}`).to.deep.equal([`v${i}`]);
         }
       }
-      expect(reads.n, `seed ${seed}: reads sent`).to.equal(0);
+      // a stand-in coordinating a plain write first reads the key (Coordinator.catchUp), which
+      // repairs no other replica: what reached the preference list came by handoff
+      expect(reads.n, `seed ${seed}: reads sent`).to.be.at.most(keys.length);
+      expect(c.ids.reduce((sum, _, i) => sum + c.member(i).coordinator.stats.readRepairs, 0), `seed ${seed}: read repairs`).to.equal(0);
       for (let i = 0; i < 5; i++) expect(c.member(i).hints!.stats().pending, `seed ${seed}: n${i} hints left`).to.equal(0);
       await c.stop();
     }

@@ -36,6 +36,24 @@ describe('cluster: sloppy quorum (Dynamo §4.6)', function () {
     }
   });
 
+  it('a plain write coordinated by a stand-in for a crashed primary replaces what the replicas hold, not only its own (empty) copy', async () => {
+    for (let seed = 430; seed < 435; seed++) {
+      const c = await SimCluster.start({ nodes: 4, seed, hintedHandoff: false });
+      await c.settle();
+      let k = key('stand-in-0');
+      for (let i = 1; c.preferenceList(k).includes('n0'); i++) k = key(`stand-in-${i}`);
+      await c.run(c.kv(0).write(k, null, bytes(c, 'old'))); // forwarded to a primary
+      const down = c.ids.indexOf(c.preferenceList(k)[0]!);
+      c.crash(down);
+      // n0, now among the key's first three healthy nodes, coordinates the next writes itself
+      await writeWithRetry(c, () => c.kv(0).write(k, null, bytes(c, 'new')));
+      await c.run(c.kv(0).write(k, null, bytes(c, 'newer')));
+      const live = (await c.replicas(k)).filter((_, i) => i !== down);
+      expect(live.map(values), `seed ${seed}`).to.deep.equal([['newer'], ['newer'], ['newer']]);
+      await c.stop();
+    }
+  });
+
   it('a write forwarded to a coordinator that stopped (SIGSTOP-like) is taken by the next one after one request-timeout, not two', async () => {
     for (let seed = 420; seed < 425; seed++) {
       const c = await SimCluster.start({ nodes: 5, seed, replicas: 3, writeQuorum: 2, readQuorum: 2, requestTimeout: 200 });
