@@ -77,7 +77,7 @@ export class ClusterMember {
   readonly gc: TombstoneGc;
   private readonly hasSeeds: boolean;
   private readonly log: Logger;
-  private readonly startConflictListeners: Array<(message: string) => void> = [];
+  private readonly mustStopListeners: Array<(message: string) => void> = [];
   /** the view's persistence: a write under way, and whether the view changed since it began */
   private savingMembers: Promise<void> | null = null;
   private membersDirty = false;
@@ -92,8 +92,9 @@ export class ClusterMember {
   ) {
     this.records = new RecordStore(store, opts.recordCacheBytes);
     this.log = log;
+    const started = clock.now();
     const me: MemberInfo = {
-      ...opts.self, replicas: opts.replicas, vnodesPerWeight: opts.vnodesPerWeight, status: 'normal', generation: clock.now(), version: 1,
+      ...opts.self, replicas: opts.replicas, vnodesPerWeight: opts.vnodesPerWeight, started, status: 'normal', generation: started, version: 1,
     };
     this.membership = new Membership(me, transport, clock, rng, {
       seeds: opts.seeds,
@@ -148,24 +149,34 @@ export class ClusterMember {
       actor: opts.actor,
     }, log.child({ module: 'gc' }));
     this.membership.onPlacementConflict((peer, asked) => this.placementConflict(peer, asked));
+    this.membership.onIdConflict((other, otherIsOlder) => {
+      // the process that started later under an id already in use stops; the other keeps its place
+      if (!otherIsOlder) return;
+      const message = `node-id ${other.id} is already used by a member at ${other.address}: give this node another node-id`
+        + ' (or, if that node is gone for good, CLUSTER FORGET it first)';
+      for (const fn of this.mustStopListeners) fn(message);
+    });
   }
 
   /**
    * A node still starting (it has heard from no peer yet and does not serve a cluster of its own)
    * whose first peer answers with other placement settings is the node out of line: it is told
-   * to stop (`onStartConflict`), so that it never takes a write for a ring its cluster does not
+   * to stop (`onMustStop`), so that it never takes a write for a ring its cluster does not
    * use. A node already serving only logs the conflict and keeps that peer out of its view.
    */
   private placementConflict(peer: MemberInfo, asked: boolean): void {
     if (!asked || this.membership.heardFromPeers() || this.transfer.servesAlone) return;
     const message = `peer ${peer.id} (${peer.address}) runs with ${describePlacement(peer)}, this node with `
       + `${describePlacement(this.membership.selfInfo())}: every node of a cluster must use the same replicas and vnodes-per-weight`;
-    for (const fn of this.startConflictListeners) fn(message);
+    for (const fn of this.mustStopListeners) fn(message);
   }
 
-  /** called when this node, while starting, finds that its cluster uses other placement settings */
-  onStartConflict(fn: (message: string) => void): void {
-    this.startConflictListeners.push(fn);
+  /**
+   * called when this node must stop: while starting, it found that its cluster uses other
+   * placement settings, or its node-id is already used by a member started before it
+   */
+  onMustStop(fn: (message: string) => void): void {
+    this.mustStopListeners.push(fn);
   }
 
   /** the store must be open; counts the stored hints, starts serving peers, gossip and handoff */
@@ -206,7 +217,7 @@ export class ClusterMember {
     const bytes = await this.store.get(MEMBERS_KEY);
     if (bytes !== undefined) {
       try {
-        this.membership.absorb(decodeMembers(bytes));
+        this.membership.restore(decodeMembers(bytes));
       } catch (err) {
         this.log.warn({ err: (err as Error).message }, 'the members kept in the store do not decode: starting from the seeds alone');
       }

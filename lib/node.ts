@@ -146,7 +146,7 @@ export class QuorumNode {
       actor,
     }, this.log);
     this.member = member;
-    member.onStartConflict((message) => this.stopOnConflict(message));
+    member.onMustStop((message) => this.stopOnConflict(message));
     await member.start();
     const { membership, coordinator: keyspace } = member;
     const stats: ServerStats = {

@@ -25,6 +25,7 @@ export function decodeMembers(body: Buffer): MemberInfo[] {
     if (!/^[A-Za-z0-9._-]+$/.test(id)) throw new MessageError('bad member id');
     const replicas = optInt(x, 'replicas', 1, 255);
     const vnodesPerWeight = optInt(x, 'vnodesPerWeight', 1, 4096);
+    const started = optInt(x, 'started');
     return {
       id,
       address,
@@ -35,6 +36,7 @@ export function decodeMembers(body: Buffer): MemberInfo[] {
       // only when given: an entry of an older version names no placement and is not compared
       ...(replicas === null ? {} : { replicas }),
       ...(vnodesPerWeight === null ? {} : { vnodesPerWeight }),
+      ...(started === null ? {} : { started }),
       status,
       generation: int(x, 'generation'),
       version: int(x, 'version'),

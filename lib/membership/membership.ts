@@ -12,7 +12,7 @@ import { buildRing, ringChecksum, type Ring } from '../ring';
 import { MembershipError } from './errors';
 import type { ClusterView } from '../coordinator/cluster-view';
 import { HealthTracker } from './health';
-import { bump, describePlacement, forgotten, mergeView, placementDiffers, ringMembers, type MemberInfo, type View } from './view';
+import { bump, describePlacement, forgotten, mergeView, newer, placementDiffers, ringMembers, type MemberInfo, type View } from './view';
 import { decodeMembers, encodeMembers } from './codec';
 
 /** how long a placement conflict heard from a peer is reported (INFO's placement_conflict_peers) */
@@ -39,6 +39,9 @@ export class Membership implements ClusterView {
   /** peers whose own entry named other placement settings than this node's, by id: that entry and when it was heard */
   private readonly conflicting = new Map<NodeId, { entry: MemberInfo; at: number }>();
   private readonly conflictListeners: Array<(peer: MemberInfo, asked: boolean) => void> = [];
+  private readonly idConflictListeners: Array<(other: MemberInfo, otherIsOlder: boolean) => void> = [];
+  /** the latest generation of this node's own entries kept in its store (its past runs) */
+  private ownPast = -Infinity;
 
   constructor(
     private me: MemberInfo,
@@ -61,11 +64,17 @@ export class Membership implements ClusterView {
     this.transport.handle(MessageType.GOSSIP, (body, from) => {
       const entries = decodeMembers(body);
       // the answer carries this node's own entry either way, so a peer in conflict learns it too
-      if (!this.conflicts(entries.find((e) => e.id === from.id), false)) {
-        this.absorb(entries);
-        this.exchanges++;
+      if (this.conflicts(entries.find((e) => e.id === from.id), false)) return encodeMembers([...this.view.values()]);
+      // an entry replaced by one of another address goes back too: a second process started under
+      // a member's node-id learns at once that the id is taken (Membership.ownEntryHeard)
+      const displaced: MemberInfo[] = [];
+      for (const e of entries) {
+        const cur = this.view.get(e.id);
+        if (cur !== undefined && e.id !== this.me.id && cur.address !== e.address && newer(e, cur)) displaced.push(cur);
       }
-      return encodeMembers([...this.view.values()]);
+      this.absorb(entries);
+      this.exchanges++;
+      return encodeMembers([...this.view.values(), ...displaced]);
     });
     const round = () => {
       this.probeSuspects();
@@ -224,11 +233,49 @@ export class Membership implements ClusterView {
     return buildRing(members.map((m) => ({ id: m.id, zone: m.zone, weight: m.weight })), { vnodesPerWeight: this.opts.vnodesPerWeight });
   }
 
-  /** merge entries heard from a peer */
+  /** merge the members this node kept in its store when it last ran (its own old entries included) */
+  restore(entries: readonly MemberInfo[]): void {
+    for (const e of entries) if (e.id === this.me.id) this.ownPast = Math.max(this.ownPast, e.generation);
+    this.absorb(entries);
+  }
+
+  /** called when another process announces this node's id from another address */
+  onIdConflict(fn: (other: MemberInfo, otherIsOlder: boolean) => void): void {
+    this.idConflictListeners.push(fn);
+  }
+
+  /** merge entries heard from a peer; nobody else speaks for this node (see ownEntryHeard) */
   absorb(entries: readonly MemberInfo[]): void {
-    // nobody else may speak for this node's current generation
-    const foreign = entries.filter((e) => e.id !== this.me.id || e.generation > this.me.generation);
-    this.apply(foreign.length === entries.length ? entries : foreign);
+    let foreign: MemberInfo[] | null = null;
+    for (const e of entries) {
+      if (e.id !== this.me.id) continue;
+      this.ownEntryHeard(e);
+      foreign ??= entries.filter((x) => x.id !== this.me.id);
+    }
+    this.apply(foreign ?? entries);
+  }
+
+  /**
+   * An entry with this node's id that this node did not write in this run: one of its own past
+   * runs (kept in its store, or at its own address), or another process using the same
+   * `node-id`. An entry that would beat this node's own (a past run whose clock was ahead, or a
+   * process started later under the same id) is outdone: this node takes a later generation, so
+   * every view holds its entry again. An entry of another address that is not this node's past
+   * is a second process with this id: reported, with whether it started first (the one that
+   * started later stops, see ClusterMember; the other has outdone its entry, as above).
+   */
+  private ownEntryHeard(e: MemberInfo): void {
+    if (e.generation === this.me.generation) return; // this run's own entry, or CLUSTER FORGET of it
+    const past = e.generation <= this.ownPast;
+    const startOf = (m: MemberInfo): number => m.started ?? m.generation;
+    const older = startOf(e) < startOf(this.me) || (startOf(e) === startOf(this.me) && e.address < this.me.address);
+    if (e.generation > this.me.generation) {
+      this.me = { ...this.me, generation: e.generation + 1, version: 1 };
+      this.apply([this.me]);
+    }
+    if (past || e.address === this.me.address || e.status === 'removed') return;
+    this.log.error({ address: e.address, status: e.status }, 'another process announces node-id %s from %s: node ids must be unique', e.id, e.address);
+    for (const fn of this.idConflictListeners) fn(e, older);
   }
 
   private apply(entries: readonly MemberInfo[]): void {

@@ -24,6 +24,12 @@ export interface MemberInfo {
    */
   readonly replicas?: number;
   readonly vnodesPerWeight?: number;
+  /**
+   * When the process started (ms): its first generation, kept when the generation is raised (see
+   * Membership.ownEntryHeard). Of two processes announcing one node id, the earlier keeps it.
+   * Absent in entries of older versions (their generation stands in).
+   */
+  readonly started?: number;
   readonly status: MemberStatus;
   readonly generation: number;
   readonly version: number;

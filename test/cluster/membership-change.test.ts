@@ -19,7 +19,7 @@ const KEYS = 300;
 
 /** boots one more node on the simulated network, seeded with every existing node */
 async function bootJoiner(c: SimCluster, id: NodeId, antiEntropyInterval?: number, placement = { replicas: 3, vnodesPerWeight: 16 },
-  onStartConflict?: (message: string) => void): Promise<ClusterMember> {
+  onMustStop?: (message: string) => void): Promise<ClusterMember> {
   const store = new MemoryStore({ tick: 'microtask' });
   await store.open();
   const address = `${id}:17000`;
@@ -29,7 +29,7 @@ async function bootJoiner(c: SimCluster, id: NodeId, antiEntropyInterval?: numbe
     ...placement, readQuorum: 2, writeQuorum: 2, requestTimeout: 200, gossipIntervalMs: 100,
     antiEntropyInterval,
   }, pino({ level: process.env.JLOG ?? 'silent' }));
-  if (onStartConflict) member.onStartConflict(onStartConflict);
+  if (onMustStop) member.onMustStop(onMustStop);
   await member.start();
   return member;
 }

@@ -1,8 +1,11 @@
 /**
- * `replicas` and `vnodes-per-weight` decide where a key's replicas are, so every node of a cluster
- * must use the same. A node started with others (a new one, or a member restarted with a changed
- * config file) exits with status 1 naming both settings, before it takes a write, and never
- * enters the cluster's view. Real processes.
+ * Nodes that cannot be in one cluster together, real processes:
+ * - `replicas` and `vnodes-per-weight` decide where a key's replicas are, so every node of a
+ *   cluster must use the same. A node started with others (a new one, or a member restarted with
+ *   a changed config file) exits with status 1 naming both settings, before it takes a write, and
+ *   never enters the cluster's view.
+ * - A second process started with a member's `node-id` exits with status 1, and the member keeps
+ *   its place in every view (before, the newcomer's entry replaced it silently everywhere).
  */
 import { expect } from 'chai';
 import { ProcCluster, ProcNode, waitFor } from './cluster-harness-procs';
@@ -14,7 +17,7 @@ async function startDoomed(node: ProcNode): Promise<void> {
   await waitFor(`${node.name} to exit`, async () => !node.running, 20000);
 }
 
-describe('nodes that disagree on placement settings (real processes)', function () {
+describe('nodes that conflict with their cluster (real processes)', function () {
   this.timeout(90000);
   let cluster: ProcCluster;
   before(async () => {
@@ -57,5 +60,26 @@ describe('nodes that disagree on placement settings (real processes)', function 
     const c = cluster.client(2);
     expect(await c.set('placement:after', 'ok')).to.equal('OK');
     expect(await cluster.client(0).get('placement:after')).to.equal('ok');
+  });
+
+  it("a second process with a member's node-id exits 1, and the member keeps its place", async () => {
+    const node2 = cluster.nodes[1]!;
+    const dup = new ProcNode('node2', await freePort(), await freePort(), tempDir('qkv-dup-'), seeds(), {});
+    cluster.nodes.push(dup);
+    await startDoomed(dup);
+    expect(dup.log()).to.match(/exited code=1 /);
+    expect(dup.log()).to.include(`quorumkv-server: node-id node2 is already used by a member at 127.0.0.1:${node2.clusterPort}`);
+    // every node lists node2 at its own address again, as a connected master
+    await waitFor('node2 back at its address on every node', async () => {
+      for (const n of cluster.nodes.slice(0, 3)) {
+        const line = (await redisCli(n.port, ['CLUSTER', 'NODES'])).split('\n').find((l) => l.startsWith('node2 '));
+        if (line === undefined || !line.includes(`127.0.0.1:${node2.port}@`) || !/ connected/.test(line)) return false;
+      }
+      return true;
+    }, 15000, 250);
+    expect(node2.log()).to.match(/another process announces node-id node2/);
+    const c = cluster.client(1);
+    expect(await c.set('dup:after', 'ok')).to.equal('OK');
+    expect(await cluster.client(0).get('dup:after')).to.equal('ok');
   });
 });
