@@ -46,7 +46,7 @@ describe('resp/CommandTable: HELP of container commands', () => {
 });
 
 describe('resp/CommandTable: writes that read nothing first (no key lock)', () => {
-  it('marks SET without options and VSET, and no other write, as blind writes', () => {
+  it('marks SET without NX, XX, GET or KEEPTTL and VSET, and no other write, as blind writes', () => {
     const table = buildCommandTable();
     const blind = (...a: string[]) => {
       const r = table.resolve(argv(...a)) as ResolvedCommand;
@@ -54,9 +54,24 @@ describe('resp/CommandTable: writes that read nothing first (no key lock)', () =
     };
     expect(blind('SET', 'k', 'v')).to.equal(true);
     expect(blind('VSET', 'k', '', 'v')).to.equal(true);
-    for (const a of [['SET', 'k', 'v', 'NX'], ['SET', 'k', 'v', 'EX', '10'], ['APPEND', 'k', 'v'], ['INCR', 'k'], ['DEL', 'k'], ['GETSET', 'k', 'v']]) {
+    expect(blind('SET', 'k', 'v', 'EX', '10')).to.equal(true);
+    expect(blind('SET', 'k', 'v', 'pxat', '10')).to.equal(true);
+    for (const a of [['SET', 'k', 'v', 'NX'], ['SET', 'k', 'v', 'EX', '10', 'get'], ['SET', 'k', 'v', 'KeepTTL'], ['APPEND', 'k', 'v'], ['INCR', 'k'], ['DEL', 'k'], ['GETSET', 'k', 'v']]) {
       expect(blind(...a), a.join(' ')).to.equal(false);
     }
     expect(table.all().filter((d) => d.blindWrite !== undefined).map((d) => d.name).sort()).to.deep.equal(['set', 'vset']);
+  });
+
+  it('runs the one-key commands that read and then write on the key\'s first replica, and no others', () => {
+    const table = buildCommandTable();
+    const there = (...a: string[]) => (table.resolve(argv(...a)) as ResolvedCommand).def.atPrimary?.(argv(...a)) === true;
+    expect(table.all().filter((d) => d.atPrimary !== undefined).map((d) => d.name).sort()).to.deep.equal([
+      'append', 'expire', 'expireat', 'getdel', 'getex', 'getset', 'incrbyfloat', 'persist', 'pexpire', 'pexpireat', 'set', 'setnx', 'setrange',
+    ]);
+    expect(there('SET', 'k', 'v', 'NX')).to.equal(true);
+    expect(there('SET', 'k', 'v', 'px', '5', 'GET')).to.equal(true);
+    expect(there('SET', 'k', 'v')).to.equal(false);
+    expect(there('SET', 'k', 'v', 'EX', '10')).to.equal(false);
+    expect(there('APPEND', 'k', 'v')).to.equal(true);
   });
 });
