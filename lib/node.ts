@@ -18,6 +18,7 @@ import { buildCommandTable } from './resp/commands';
 import { setMembershipAdmin } from './resp/commands/cluster';
 import { Dispatcher } from './resp/dispatcher';
 import { serveForwarded } from './resp/forwarding';
+import { MembershipError } from './membership/errors';
 import { MessageType } from './transport/message-type';
 import { RespServer } from './resp/server';
 import { makeLimits } from './resp/limits';
@@ -203,7 +204,18 @@ export class QuorumNode {
       ],
       version: VERSION,
     };
-    setMembershipAdmin(server.cluster, member.transfer);
+    setMembershipAdmin(server.cluster, {
+      leave: () => member.transfer.leave(),
+      // FORGET is for a node gone for good: one that still answers is refused (it would go on
+      // serving a ring that no longer has it); it can leave instead, handing its data over
+      forget: async (id) => {
+        const m = membership.member(id);
+        if (m !== undefined && m.status !== 'removed' && (await membership.answers(id))) {
+          throw new MembershipError('MEMBER_REACHABLE', `node ${id} still answers at ${m.address}: CLUSTER LEAVE on it hands its data over; stop it first to forget it`);
+        }
+        member.transfer.forget(id);
+      },
+    });
     member.transfer.onLeft(() => this.leftCluster());
     const dispatcher = new Dispatcher(server, latency);
     // read-modify-write commands other nodes forward to this one, as the key's first replica

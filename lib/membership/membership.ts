@@ -228,6 +228,18 @@ export class Membership implements ClusterView {
     return true;
   }
 
+  /** true when the member answers a PING within the request timeout */
+  async answers(id: NodeId): Promise<boolean> {
+    const address = this.addressOf(id);
+    if (address === undefined || id === this.me.id) return false;
+    try {
+      await this.transport.request(address, MessageType.PING, Buffer.alloc(0), this.opts.requestTimeoutMs);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** the ring these members would make (same options as the live ring) */
   ringOf(members: readonly MemberInfo[]): Ring {
     return buildRing(members.map((m) => ({ id: m.id, zone: m.zone, weight: m.weight })), { vnodesPerWeight: this.opts.vnodesPerWeight });

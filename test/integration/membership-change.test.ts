@@ -2,6 +2,7 @@
  * Membership changes with real processes: a 4th node joins a 3-node cluster and receives its
  * share of the existing keys; `quorumkv leave` takes a node out: it hands its data over, the
  * remaining nodes hold every key (DEBUG REPLICA on each), and the leaving process exits 0.
+ * `quorumkv forget` refuses a node that still answers and forgets one that was killed.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -69,5 +70,15 @@ describe('integration: join and leave with real processes', function () {
     const forget = await admin(['forget', `127.0.0.1:${c.nodes[0]!.port}`, 'node1']);
     expect(forget.code).to.equal(1);
     expect(forget.stderr).to.match(/can't forget myself/);
+
+    // FORGET is for a node gone for good: one that answers is refused; killed, it is forgotten
+    const live = await admin(['forget', `127.0.0.1:${c.nodes[0]!.port}`, 'node4']);
+    expect(live.code).to.equal(1);
+    expect(live.stderr).to.match(/node node4 still answers at 127\.0\.0\.1:\d+: CLUSTER LEAVE on it hands its data over; stop it first to forget it/);
+    expect(await c.nodes[0]!.knownNodes()).to.equal(3);
+    await c.nodes[3]!.kill9();
+    const gone = await admin(['forget', `127.0.0.1:${c.nodes[0]!.port}`, 'node4']);
+    expect(gone.code, gone.stderr).to.equal(0);
+    await waitFor('node4 forgotten by the others', async () => (await c.nodes[2]!.knownNodes()) === 2, 10000, 200);
   });
 });

@@ -169,7 +169,7 @@ async function countKeysInSlot(ctx: CommandContext, args: Buffer[]): Promise<Rep
  */
 export interface MembershipAdmin {
   leave(): void;
-  forget(id: string): void;
+  forget(id: string): void | Promise<void>;
 }
 
 const admins = new WeakMap<ClusterContext, MembershipAdmin>();
@@ -201,9 +201,9 @@ function clusterLeave(ctx: CommandContext): Reply {
   return OK;
 }
 
-function clusterForget(ctx: CommandContext, args: Buffer[]): Reply {
+async function clusterForget(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
   try {
-    adminOf(ctx).forget(args[2].toString());
+    await adminOf(ctx).forget(args[2].toString());
   } catch (err) {
     asCommandError(err);
   }
