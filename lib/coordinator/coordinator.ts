@@ -205,6 +205,8 @@ export class Coordinator implements Keyspace {
   /** visible keys of the whole cluster: every node's replica of a window of slots, merged per key */
   async scan(cursor: number, count: number, now: number): Promise<ScanPage> {
     const keys: Buffer[] = [];
+    let expires = 0;
+    let ttlMs = 0;
     let slot = cursor;
     while (slot < SLOTS && keys.length < count) {
       const to = Math.min(SLOTS - 1, slot + SCAN_WINDOW - 1);
@@ -221,11 +223,17 @@ export class Coordinator implements Keyspace {
         }),
       );
       for (const e of [...byKey.values()].sort((a, b) => Buffer.compare(a.key, b.key))) {
-        if (visible(mergeAll(e.recs), now)) keys.push(e.key);
+        const top = visible(mergeAll(e.recs), now);
+        if (top === null || top === undefined) continue;
+        keys.push(e.key);
+        if (top.expireAt !== null) {
+          expires++;
+          ttlMs += top.expireAt - now;
+        }
       }
       slot = to + 1;
     }
-    return { next: slot >= SLOTS ? 0 : slot, keys };
+    return { next: slot >= SLOTS ? 0 : slot, keys, expires, ttlMs };
   }
 
   private async scanReplica(id: NodeId, from: number, to: number): Promise<Array<[Buffer, VRecord]>> {

@@ -14,6 +14,9 @@ export interface ScanPage {
   /** the next slot to scan; 0 when the whole keyspace was covered */
   readonly next: number;
   readonly keys: Buffer[];
+  /** of these keys, those whose value has an expiry, and the sum of their remaining ms (INFO keyspace) */
+  readonly expires?: number;
+  readonly ttlMs?: number;
 }
 
 export interface Keyspace {

@@ -71,6 +71,8 @@ export const DIFF_CASES: readonly DiffCase[] = [
       `GETEX k EXAT ${FAR}`, 'EXISTS k', `GETEX k PXAT ${FAR}000`, 'GETEX k EX 10 PX 10', 'GETEX k EX 10 PERSIST', 'GETEX k PERSIST EX 10', 'GETEX k EX', 'GETEX k EX 0',
       'GETEX k PX -1', 'GETEX k EX abc', 'GETEX k FOO', 'GETEX k PERSIST PERSIST', 'GETEX k EX 0 EX 100', 'TTL k', 'GETEX k PX 1 PX 200000', 'TTL k', 'GETEX k EX abc PERSIST', 'GETEX', 'GET k'),
   },
+  // Redis 7 looks the key up before it checks the expiry value: a missing key answers nil
+  { name: 'GETEX of a missing key with a bad expiry', script: s('GETEX k EX 0', 'GETEX k EX abc', 'GETEX k PX -1', 'GETEX k EXAT 0', 'GETEX k EX 10 PX 10', 'GETEX k FOO') },
   { name: 'GETEX with a time in the past deletes the key', script: s('SET k v', 'GETEX k EXAT 1', 'EXISTS k', 'SET k v', 'GETEX k PXAT 1', 'GET k') },
   { name: 'MGET and MSET', script: s('MSET a 1 b 2', 'MGET a b c', 'MGET c', 'MSET a', 'MSET a 1 b', 'MSET', 'MGET', 'MSET a x a y', 'GET a') },
   { name: 'MSETNX', script: s('MSETNX a 1 b 2', 'MGET a b', 'MSETNX b 3 c 4', 'MGET a b c', 'MSETNX a', 'MSETNX a 1 b', 'MSETNX x 1 x 2', 'GET x') },

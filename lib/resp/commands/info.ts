@@ -103,13 +103,19 @@ export async function infoText(ctx: CommandContext, wanted: string[]): Promise<s
   if (wanted.includes('keyspace')) {
     // counting keys walks the whole keyspace, so it is only done when asked for by name
     let n = 0;
+    let expires = 0;
+    let ttlMs = 0;
     let cursor = 0;
     do {
       const page = await ctx.server.keyspace.scan(cursor, 1000, ctx.server.clock.now());
       n += page.keys.length;
+      expires += page.expires ?? 0;
+      ttlMs += page.ttlMs ?? 0;
       cursor = page.next;
     } while (cursor !== 0);
-    sections.push(['keyspace', n > 0 ? [['db0', `keys=${n},expires=0,avg_ttl=0`]] : []]);
+    // avg_ttl: Redis estimates it from samples; here it is the mean remaining ms of the keys with one
+    const avg = expires > 0 ? Math.round(ttlMs / expires) : 0;
+    sections.push(['keyspace', n > 0 ? [['db0', `keys=${n},expires=${expires},avg_ttl=${avg}`]] : []]);
   }
   const out: string[] = [];
   for (const [name, fields] of sections) {

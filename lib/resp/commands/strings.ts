@@ -107,11 +107,12 @@ async function getex(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
     } else if (isOpt(args[i], 'persist') && unit === null) persist = true;
     else throw Errors.syntax();
   }
+  const cur = await lookupRead(ctx, args[1]);
+  if (!cur.sib) return cur.value; // as Redis 7: a missing key answers nil before the expiry is checked
   // undefined: leave the TTL alone
   let expireAt: number | null | undefined = persist ? null : undefined;
   if (unit !== null && expireArg !== null) expireAt = expiryFromOption(unit, expireArg, now, 'getex');
-  const cur = await lookupRead(ctx, args[1]);
-  if (cur.sib && expireAt !== undefined) {
+  if (expireAt !== undefined) {
     // an expiry in the past deletes the key, as Redis does
     const del = expireAt !== null && expireAt <= now;
     await writeValue(ctx, args[1], cur.record, del ? null : cur.value, expireAt);
