@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { parseConfig, ConfigError } from '../config';
 import { QuorumNode, VERSION } from '../node';
+import { isStorageError } from '../storage/errors';
 
 function fail(message: string): never {
   process.stderr.write(`quorumkv-server: ${message}\n`);
@@ -53,7 +54,12 @@ export function main(argv: string[]): void {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   node.start().catch((err: unknown) => {
-    node.log.fatal({ err }, 'start-up failed');
+    // an operator's mistake (the data directory in use, the port taken) needs its message, not a stack
+    if (isStorageError(err, 'STORE_LOCKED') || ['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL'].includes((err as { code?: string }).code ?? '')) {
+      node.log.fatal({ code: (err as { code?: string }).code }, 'start-up failed: %s', (err as Error).message);
+    } else {
+      node.log.fatal({ err }, 'start-up failed');
+    }
     fail(`start-up failed: ${(err as Error).message}`);
   });
 }
