@@ -85,7 +85,8 @@ export class Dispatcher {
 async function atPrimaryOrHere(locks: KeyLocks, ctx: CommandContext, args: Buffer[], keys: Buffer[], handler: Handler): Promise<Reply> {
   try {
     const there = await runAtPrimary(ctx.server, ctx.client, keys[0]!, args);
-    if (there !== null) return there;
+    if (there !== null) return there.reply; // a nil reply too: it ran there
+
   } catch (err) {
     return toErrorReply(err);
   }

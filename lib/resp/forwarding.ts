@@ -20,23 +20,25 @@ import type { Dispatcher } from './dispatcher';
 import type { Reply } from './reply';
 import { replyFromWire, replyToWire } from './reply-wire';
 
-const MAX_ARGS = 1024;
-
-/** the primary's reply, or null when this node is the primary (or there is no cluster) */
-export async function runAtPrimary(server: ServerContext, client: ClientState, key: Buffer, args: readonly Buffer[]): Promise<Reply | null> {
+/**
+ * `{ reply }`: the primary's reply (which may itself be nil); null when this node is the primary
+ * (or there is no cluster) and runs the command itself
+ */
+export async function runAtPrimary(server: ServerContext, client: ClientState, key: Buffer, args: readonly Buffer[]): Promise<{ reply: Reply } | null> {
   const at = server.keyspace.atPrimary;
   if (at === undefined) return null;
   const q = client.quorum;
   const res = await at.call(server.keyspace, key, { a: args, p: client.proto, r: q?.r ?? null, w: q?.w ?? null });
   if (res === null) return null;
-  return replyFromWire(unpackObject(res).y);
+  return { reply: replyFromWire(unpackObject(res).y) };
 }
 
 /** serves COORDINATE_COMMAND: runs the forwarded command through this node's dispatcher */
 export async function serveForwarded(dispatcher: Dispatcher, body: Buffer, from: PeerInfo, now: () => number): Promise<Buffer> {
   const m = unpackObject(body);
   checkDeadline(m, now);
-  if (!Array.isArray(m.a) || m.a.length < 2 || m.a.length > MAX_ARGS) throw new MessageError("field 'a' must be a command's arguments");
+  // as many arguments as the forwarding node's client sent (its proto-max-multibulk-len bounds them)
+  if (!Array.isArray(m.a) || m.a.length < 2) throw new MessageError("field 'a' must be a command's arguments");
   const args = (m.a as unknown[]).map((a) => {
     if (!(a instanceof Uint8Array)) throw new MessageError("field 'a' must hold byte strings");
     return Buffer.from(a);
