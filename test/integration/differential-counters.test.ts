@@ -36,6 +36,12 @@ const CASES: ReadonlyArray<{ name: string; script: Script }> = [
       'INCRBYFLOAT t 3.14159265358979323846264338327950288', 'INCRBYFLOAT u 1E+2', 'INCRBYFLOAT u +7', 'INCRBYFLOAT v 1e-300', 'INCRBYFLOAT w 123456789012345678901234567890.5'),
   },
   {
+    // a NUL byte anywhere is not a float, in the stored value or the increment (7.0's string2ld)
+    name: 'INCRBYFLOAT with NUL bytes',
+    script: s('SETRANGE a 2 Z', 'INCRBYFLOAT a 0.5', 'GET a', ['SET', 'b', '1\0'], 'INCRBYFLOAT b 1', ['SET', 'c', '\0'], 'INCRBYFLOAT c 1',
+      ['INCRBYFLOAT', 'd', '1\0'], 'EXISTS d', ['INCRBYFLOAT', 'd', '\u00001']),
+  },
+  {
     name: 'INCRBYFLOAT at the edges: huge values, infinity, hex, bad floats',
     script: s('INCRBYFLOAT h 1e308', 'INCRBYFLOAT h 1e308', 'INCRBYFLOAT z 1e4000', 'INCRBYFLOAT z 1e4932', 'INCRBYFLOAT y 1e5000', 'INCRBYFLOAT y 1e-5000', 'INCRBYFLOAT y 1e-4940',
       'SET j 0x10', 'INCRBYFLOAT j 1', 'INCRBYFLOAT j 0x1.8p1', 'INCRBYFLOAT k inf', 'INCRBYFLOAT k -Infinity', 'INCRBYFLOAT k nan', ['INCRBYFLOAT', 'k', ' 1'], ['INCRBYFLOAT', 'k', '1 '],

@@ -62,13 +62,13 @@ const SPECIAL_RE = /^([+-]?)(inf|infinity|nan(?:\([0-9a-zA-Z_]*\))?)$/i;
 
 /**
  * Redis's string2ld: strtold over the whole string, no leading space, no NaN, no overflow to
- * infinity and no underflow to zero; null when it is not a valid float.
+ * infinity and no underflow to zero; null when it is not a valid float. A NUL byte anywhere makes
+ * it invalid (7.0's check that strtold consumed all `slen` bytes: redis-server 7.0.15 answers
+ * "ERR value is not a valid float" for a stored "\0\0Z" or an increment "1\0").
  */
 export function parseLongDouble(b: Buffer): LongDoubleResult | null {
-  if (b.length === 0 || b.length >= MAX_CHARS) return null;
-  const nul = b.indexOf(0);
-  const s = (nul >= 0 ? b.subarray(0, nul) : b).toString('latin1');
-  if (s.length === 0) return { neg: false, mant: 0n, exp: 0 }; // strtold parsed nothing, eptr at the NUL
+  if (b.length === 0 || b.length >= MAX_CHARS || b.includes(0)) return null;
+  const s = b.toString('latin1');
   if (/^[ \t\n\v\f\r]/.test(s)) return null;
   const special = SPECIAL_RE.exec(s);
   if (special) {
