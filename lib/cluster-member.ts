@@ -61,6 +61,8 @@ export interface ClusterMemberOptions {
 }
 
 const HANDOFF_PAGE = 64;
+/** how long after a restart a node's plain writes read the key first, at least */
+const RESTART_CATCH_UP_MS = 10_000;
 const TRANSFER_PAGE = 256;
 
 export class ClusterMember {
@@ -78,6 +80,9 @@ export class ClusterMember {
   private readonly hasSeeds: boolean;
   private readonly log: Logger;
   private readonly mustStopListeners: Array<(message: string) => void> = [];
+  /** see start(): until then, this node's own replica may be behind */
+  private catchUpUntil = 0;
+  private readonly antiEntropyIntervalMs: number;
   /** the view's persistence: a write under way, and whether the view changed since it began */
   private savingMembers: Promise<void> | null = null;
   private membersDirty = false;
@@ -103,6 +108,7 @@ export class ClusterMember {
       requestTimeoutMs: opts.requestTimeout,
     }, log.child({ module: 'membership' }));
     this.hasSeeds = opts.seeds.length > 0;
+    this.antiEntropyIntervalMs = opts.antiEntropyInterval ?? 0;
     this.transfer = new OwnershipTransfer(this.membership, this.records, transport, clock,
       opts.background?.budgetFor('transfer') ?? new FixedRatePacer(opts.transferRate ?? 5000, TRANSFER_PAGE),
       {
@@ -131,6 +137,7 @@ export class ClusterMember {
       clock,
       batchSchedule: opts.batchSchedule,
       actor: opts.actor,
+      mayBeStale: () => clock.now() < this.catchUpUntil,
     }, log.child({ module: 'coordinator' }), this.hints);
     registerReplicaHandlers(transport, this.records, this.coordinator, this.hints, () => clock.now());
     const graceMs = opts.tombstoneGraceMs ?? 3_600_000;
@@ -150,11 +157,16 @@ export class ClusterMember {
     }, log.child({ module: 'gc' }));
     this.membership.onPlacementConflict((peer, asked) => this.placementConflict(peer, asked));
     this.membership.onIdConflict((other, otherIsOlder) => {
-      // the process that started later under an id already in use stops; the other keeps its place
+      // the process that started later under an id another one still runs with stops; the other
+      // keeps its place. An entry of a process that is gone (a run at another address, a second
+      // process already stopped) is only outdone by this node's own.
       if (!otherIsOlder) return;
-      const message = `node-id ${other.id} is already used by a member at ${other.address}: give this node another node-id`
-        + ' (or, if that node is gone for good, CLUSTER FORGET it first)';
-      for (const fn of this.mustStopListeners) fn(message);
+      void this.membership.answersAt(other.address).then((alive) => {
+        if (!alive) return;
+        const message = `node-id ${other.id} is already used by a member at ${other.address}: give this node another node-id`
+          + ' (or, if that node is gone for good, CLUSTER FORGET it first)';
+        for (const fn of this.mustStopListeners) fn(message);
+      });
     });
   }
 
@@ -186,6 +198,9 @@ export class ClusterMember {
     await this.restoreMembers();
     await this.antiEntropy.start(); // builds its tree (one scan of the store) before any write arrives
     await this.transfer.prepare(this.hasSeeds); // a new node with seeds gossips itself in as joining
+    // a restarted node missed what was written while it was down, until handoff and anti-entropy
+    // bring it: for a while, its plain writes read the key first (Coordinator.mayBeStale)
+    if (this.transfer.restarted) this.catchUpUntil = this.clock.now() + Math.max(RESTART_CATCH_UP_MS, 2 * this.antiEntropyIntervalMs);
     await this.transport.start();
     this.membership.start();
     this.handoff?.start();

@@ -38,6 +38,11 @@ export interface CoordinatorOptions {
   readonly batchSchedule?: BatchSchedule;
   /** the name new versions are signed with (default: this node's id; see node-epoch.ts) */
   readonly actor?: NodeId;
+  /**
+   * true while this node's own replica may lack writes the cluster acknowledged (just after a
+   * restart): a plain write it coordinates then reads the key first (catchUp), as a stand-in's does
+   */
+  readonly mayBeStale?: () => boolean;
 }
 
 /** where a write that a target missed should go later (hinted handoff) */
@@ -153,8 +158,12 @@ export class Coordinator implements Keyspace {
       await Promise.all(hinted.map((id) => hints.persisted(id, slot, key)));
     }
     // an increment, and a plain write (SET, DEL) this node coordinates as a stand-in for a primary
-    // that is down: both are made from what its own replica holds, which must first be current
-    const standIn = ctx === null && (outsider || targets.some((t) => t.id === self && t.fallbackFor !== undefined));
+    // that is down (or while its own replica may be behind): both are made from what its own
+    // replica holds, which must first be current. Not a plain write forwarded here: its forwarder
+    // may give up and send it to the next node while the read waits on a slow replica, and both
+    // would apply it (an increment is never sent on: see forward).
+    const standIn = ctx === null && !forced
+      && (outsider || targets.some((t) => t.id === self && t.fallbackFor !== undefined) || this.opts.mayBeStale?.() === true);
     if (v.payload.kind === 'counter' || standIn) await this.catchUp(slot, key, targets, this.quorum(q).r);
     const { record: rec, stored, durable } = await this.records.coordinateStarted(slot, key, this.opts.actor ?? self, ctx, v);
     if (targets.length === 1 && targets[0].id === self) {

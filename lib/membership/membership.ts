@@ -232,6 +232,12 @@ export class Membership implements ClusterView {
   async answers(id: NodeId): Promise<boolean> {
     const address = this.addressOf(id);
     if (address === undefined || id === this.me.id) return false;
+    return this.answersAt(address);
+  }
+
+  /** true when a node answers a PING at this cluster address within the request timeout */
+  async answersAt(address: string): Promise<boolean> {
+    if (address === this.me.address) return false;
     try {
       await this.transport.request(address, MessageType.PING, Buffer.alloc(0), this.opts.requestTimeoutMs);
       return true;

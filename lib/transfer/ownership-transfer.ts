@@ -84,6 +84,7 @@ export class OwnershipTransfer {
   private tasks: Array<Promise<void>> = [];
   /** see LONE */
   private lone = false;
+  private wasMember = false;
   /** members this node has seen (one first seen joining came in through this node) */
   private readonly seen = new Set<NodeId>();
 
@@ -106,6 +107,7 @@ export class OwnershipTransfer {
   /** before gossip starts: a new node with seeds joins; a former member or a lone node is `normal` */
   async prepare(hasSeeds: boolean): Promise<void> {
     const joined = (await this.records.store.get(JOINED)) !== undefined;
+    this.wasMember = joined;
     if (joined) {
       this.lone = hasSeeds && (await this.records.store.get(LONE)) !== undefined;
       for (const m of this.membership.members()) this.seen.add(m.id);
@@ -127,6 +129,11 @@ export class OwnershipTransfer {
     this.timers.clear();
     await Promise.all(this.tasks);
     await this.queue;
+  }
+
+  /** true when this node was a member before this run (a restart, not a first start) */
+  get restarted(): boolean {
+    return this.wasMember;
   }
 
   /** true while this node serves a cluster it started alone (see LONE) */
