@@ -3,7 +3,8 @@
  * clocks, ties broken by dot), and only if it is live — a later DEL or expiry hides older
  * siblings. Versioned reads (VGET) show every live sibling. `nowMs` is always a parameter.
  */
-import type { Sibling, VRecord } from './types';
+import type { NodeId, Sibling, VersionVector, VRecord } from './types';
+import { vvFrom } from './vv';
 
 /** a was written after b: greater ts, ties broken by node name, then counter. */
 export function writtenAfter(a: Sibling, b: Sibling): boolean {
@@ -52,4 +53,24 @@ export function visible(rec: VRecord, nowMs: number): Sibling | undefined {
 export function isDead(rec: VRecord, nowMs: number): boolean {
   for (const s of rec.siblings) if (isLive(s, nowMs)) return false;
   return true;
+}
+
+/**
+ * The context of a write made from `keep` alone (APPEND, SETRANGE, INCRBYFLOAT build on the value
+ * GET shows): what `rec` has seen, less the other live siblings, so the write replaces `keep`
+ * (and what is dead) and leaves the siblings it did not build on, as a client resolving siblings
+ * itself would. With the record's whole context, an APPEND after two concurrent writes kept the
+ * bytes of one and silently dropped the other's. A version vector counts a node's writes up to a
+ * number, so a sibling written by `keep`'s own node before it cannot be left out: it is covered.
+ */
+export function contextExcept(rec: VRecord, keep: Sibling, nowMs: number): VersionVector {
+  let ctx: Map<NodeId, number> | null = null;
+  for (const s of rec.siblings) {
+    if (s === keep || !isLive(s, nowMs)) continue;
+    const { node, counter } = s.dot;
+    if (keep.dot.node === node && keep.dot.counter >= counter) continue;
+    ctx ??= new Map(rec.vv);
+    if (counter <= (ctx.get(node) ?? 0)) ctx.set(node, counter - 1);
+  }
+  return ctx === null ? rec.vv : vvFrom(ctx);
 }

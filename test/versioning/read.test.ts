@@ -12,6 +12,7 @@ import {
   type Sibling,
   type VRecord,
 } from '../../lib/versioning';
+import { contextExcept } from '../../lib/versioning/read';
 import { arbRecord, bytes, valueOf } from './arbitraries';
 
 const v = (s: string, ts: number, expireAt: number | null = null): NewVersion => ({
@@ -77,5 +78,36 @@ describe('versioning: reads (visible, latestSibling, liveSiblings)', () => {
         for (const s of a.siblings) expect(s.ts <= latestSibling(a)!.ts).to.equal(true);
       }),
     );
+  });
+});
+
+describe('versioning: contextExcept (a write made from one sibling)', () => {
+  const values = (r: VRecord): string[] => r.siblings.map(valueOf);
+
+  it('replaces the sibling it was made from and leaves the other live ones, on the coordinator and after a merge', () => {
+    const rec = concurrent(['n1', v('a', 10)], ['n2', v('b', 20)]);
+    const keep = visible(rec, 0)!;
+    expect(valueOf(keep)).to.equal('b');
+    const next = applyWrite(rec, contextExcept(rec, keep, 0), 'n3', v('b+', 30));
+    expect(values(next).sort()).to.deep.equal(['a', 'b+']);
+    // a replica that still holds both merges to the same
+    expect(values(mergeRecords(rec, next)).sort()).to.deep.equal(['a', 'b+']);
+    // the record's own context replaces both
+    expect(values(applyWrite(rec, rec.vv, 'n3', v('b+', 30)))).to.deep.equal(['b+']);
+  });
+
+  it('covers dead siblings, and an earlier sibling of the kept one\'s own node (a vector cannot leave it out)', () => {
+    const dead = concurrent(['n1', v('DEL', 10)], ['n2', v('b', 20)]);
+    expect(values(applyWrite(dead, contextExcept(dead, visible(dead, 0)!, 0), 'n3', v('b+', 30)))).to.deep.equal(['b+']);
+    const expired = concurrent(['n1', v('a', 10, 5)], ['n2', v('b', 20)]);
+    expect(values(applyWrite(expired, contextExcept(expired, visible(expired, 100)!, 100), 'n3', v('b+', 30)))).to.deep.equal(['b+']);
+    // n1 wrote 'a' and then, not having seen it (a client's empty context), 'b': both its siblings
+    const first = applyWrite(emptyRecord(), new Map(), 'n1', v('a', 10));
+    const both = applyWrite(first, new Map(), 'n1', v('b', 20));
+    expect(values(both)).to.deep.equal(['a', 'b']);
+    expect(values(applyWrite(both, contextExcept(both, visible(both, 0)!, 0), 'n3', v('b+', 30)))).to.deep.equal(['b+']);
+    // a write made from the earlier 'a' leaves the later 'b' (a vector can stop short of it)
+    const older = both.siblings.find((s) => valueOf(s) === 'a')!;
+    expect(values(applyWrite(both, contextExcept(both, older, 0), 'n3', v('a+', 30))).sort()).to.deep.equal(['a+', 'b']);
   });
 });

@@ -64,7 +64,7 @@ async function incrbyfloat(ctx: CommandContext, args: Buffer[]): Promise<Reply> 
   if (typeof sum === 'string') throw new CommandError('ERR increment would produce NaN or Infinity');
   const out = Buffer.from(formatLongDouble(sum), 'latin1');
   // INCRBYFLOAT keeps the key's TTL, as Redis's dbOverwrite does
-  await writeValue(ctx, args[1], cur.record, out, cur.sib?.expireAt ?? null);
+  await writeValue(ctx, args[1], cur.record, out, cur.sib?.expireAt ?? null, cur.sib);
   return out;
 }
 

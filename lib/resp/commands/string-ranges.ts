@@ -15,7 +15,8 @@ async function append(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
   const old = cur.value ?? Buffer.alloc(0);
   checkSize(ctx, old.length + args[2].length);
   const next = Buffer.concat([old, args[2]]);
-  await writeValue(ctx, args[1], cur.record, next, cur.sib?.expireAt ?? null);
+  // the siblings APPEND did not build on stay (a client resolves them with VSET)
+  await writeValue(ctx, args[1], cur.record, next, cur.sib?.expireAt ?? null, cur.sib);
   return next.length;
 }
 
@@ -48,7 +49,7 @@ async function setrange(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
   const next = Buffer.alloc(len);
   if (old) old.copy(next);
   value.copy(next, offset);
-  await writeValue(ctx, args[1], cur.record, next, cur.sib?.expireAt ?? null);
+  await writeValue(ctx, args[1], cur.record, next, cur.sib?.expireAt ?? null, cur.sib);
   return len;
 }
 

@@ -2,6 +2,7 @@
 import type { CommandContext } from '../context';
 import type { Sibling, VRecord } from '../../versioning/types';
 import { liveSiblings, visible } from '../../versioning';
+import { contextExcept } from '../../versioning/read';
 import { counterDelta, counterValue, joinCounterSiblings } from '../../versioning/counter';
 
 export interface Current {
@@ -90,12 +91,19 @@ export async function writeValue(
   basis: VRecord | null,
   data: Buffer | null,
   expireAt: number | null,
+  /**
+   * the sibling of `basis` the new value was made from (APPEND, SETRANGE, INCRBYFLOAT): the write
+   * replaces it and leaves the other live siblings (contextExcept); else it replaces all of `basis`
+   */
+  from?: Sibling,
 ): Promise<VRecord> {
   if (basis !== null && data !== null && keepsCounter(ctx, basis, data)) return rewriteCounter(ctx, key, expireAt);
   const payload = data === null ? ({ kind: 'tombstone' } as const) : ({ kind: 'bytes', data } as const);
+  const context = basis === null ? null
+    : from?.payload.kind === 'bytes' ? contextExcept(basis, from, ctx.server.clock.now()) : basis.vv;
   const rec = await ctx.server.keyspace.write(
     key,
-    basis ? basis.vv : null,
+    context,
     { payload, ts: ctx.server.clock.now(), expireAt: data === null ? null : expireAt },
     quorumOf(ctx),
   );
