@@ -61,8 +61,11 @@ export interface ClusterMemberOptions {
 }
 
 const HANDOFF_PAGE = 64;
-/** how long after a restart a node's plain writes read the key first, at least */
+/** how long after a restart (or a stall) a node's plain writes read the key first, at least */
 const RESTART_CATCH_UP_MS = 10_000;
+/** a timer of STALL_TICK_MS that fires more than STALL_MS late: the process was stopped */
+const STALL_TICK_MS = 500;
+const STALL_MS = 2_000;
 const TRANSFER_PAGE = 256;
 
 export class ClusterMember {
@@ -80,8 +83,9 @@ export class ClusterMember {
   private readonly hasSeeds: boolean;
   private readonly log: Logger;
   private readonly mustStopListeners: Array<(message: string) => void> = [];
-  /** see start(): until then, this node's own replica may be behind */
+  /** see start() and watchStalls(): until then, this node's own replica may be behind */
   private catchUpUntil = 0;
+  private cancelStallTimer: (() => void) | null = null;
   private readonly antiEntropyIntervalMs: number;
   /** the view's persistence: a write under way, and whether the view changed since it began */
   private savingMembers: Promise<void> | null = null;
@@ -206,9 +210,28 @@ export class ClusterMember {
     this.handoff?.start();
     this.transfer.start();
     this.gc.start();
+    this.watchStalls();
+  }
+
+  /**
+   * A process that was stopped (SIGSTOP, a VM paused, a long GC or swap storm) missed what was
+   * written meanwhile, as a restarted one did: a timer that fires far later than asked says so,
+   * and its plain writes read the key first for a while (Coordinator.mayBeStale).
+   */
+  private watchStalls(): void {
+    let last = this.clock.now();
+    const tick = (): void => {
+      const now = this.clock.now();
+      if (now - last > STALL_MS) this.catchUpUntil = Math.max(this.catchUpUntil, now + RESTART_CATCH_UP_MS);
+      last = now;
+      this.cancelStallTimer = this.clock.setTimer(STALL_TICK_MS, tick);
+    };
+    this.cancelStallTimer = this.clock.setTimer(STALL_TICK_MS, tick);
   }
 
   async stop(): Promise<void> {
+    this.cancelStallTimer?.();
+    this.cancelStallTimer = null;
     this.membership.stop();
     await this.savingMembers;
     await this.transfer.stop();
