@@ -207,6 +207,11 @@ export class ClusterMember {
     if (this.transfer.restarted) this.catchUpUntil = this.clock.now() + Math.max(RESTART_CATCH_UP_MS, 2 * this.antiEntropyIntervalMs);
     await this.transport.start();
     this.membership.start();
+    // tell every known member at once that this node runs (again): each one that suspected it
+    // probes it now (Membership.heardFrom), before clients reach it, so that no node runs the
+    // read-modify-write commands of its keys while it runs them too (not awaited: a peer that is
+    // down must not delay the start)
+    if (this.membership.members().length > 1) void this.membership.announce();
     this.handoff?.start();
     this.transfer.start();
     this.gc.start();

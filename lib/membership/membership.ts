@@ -34,6 +34,8 @@ export class Membership implements ClusterView {
   private readonly listeners: Array<(ring: Ring) => void> = [];
   private readonly viewListeners: Array<() => void> = [];
   private cancelTimer: (() => void) | null = null;
+  /** suspected peers being probed because a request came from them (heardFrom) */
+  private readonly probing = new Set<NodeId>();
   /** gossip exchanges completed (sent or answered): 0 until this node has heard the cluster */
   private exchanges = 0;
   /** peers whose own entry named other placement settings than this node's, by id: that entry and when it was heard */
@@ -61,6 +63,7 @@ export class Membership implements ClusterView {
   }
 
   start(): void {
+    this.transport.onInbound((from) => this.heardFrom(from.id));
     this.transport.handle(MessageType.GOSSIP, (body, from) => {
       const entries = decodeMembers(body);
       // the answer carries this node's own entry either way, so a peer in conflict learns it too
@@ -146,6 +149,25 @@ export class Membership implements ClusterView {
         () => this.reportFailure(id),
       );
     }
+  }
+
+  /**
+   * A request arrived from a suspected peer: it runs again (it was stopped, or restarted). Probe it
+   * now rather than at its back-off's retry time, so that every node routes to it again within a
+   * round trip of one another: a node that kept it suspected seconds longer than the rest ran
+   * read-modify-write commands for its keys while the others sent them to it, and the two lost
+   * each other's APPENDs. The probe, not the request, brings it back (this node may still be
+   * unable to reach it).
+   */
+  private heardFrom(id: NodeId): void {
+    if (!this.health.isSuspect(id) || this.probing.has(id)) return;
+    const address = this.addressOf(id);
+    if (address === undefined) return;
+    this.probing.add(id);
+    this.transport.request(address, MessageType.PING, Buffer.alloc(0), this.opts.requestTimeoutMs).then(
+      () => this.reportSuccess(id),
+      () => undefined,
+    ).finally(() => this.probing.delete(id));
   }
 
   reportSuccess(id: NodeId): void {

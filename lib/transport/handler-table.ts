@@ -14,6 +14,12 @@ export type DispatchOutcome =
 
 export class HandlerTable {
   private readonly handlers = new Map<number, Handler>();
+  private inbound: ((from: PeerInfo) => void) | null = null;
+
+  /** called with the sender of every request that arrives (before it is handled) */
+  onInbound(fn: (from: PeerInfo) => void): void {
+    this.inbound = fn;
+  }
 
   register(type: MessageType, handler: Handler): void {
     if (!isKnownMessageType(type)) throw new TransportUsageError(`unknown message type ${type}`);
@@ -27,6 +33,7 @@ export class HandlerTable {
   }
 
   async dispatch(type: number, body: Buffer, from: PeerInfo): Promise<DispatchOutcome> {
+    this.inbound?.(from);
     if (type === MessageType.PING) return { ok: true, body };
     if (!isKnownMessageType(type)) {
       return { ok: false, code: REMOTE_CODES.UNKNOWN_TYPE, message: `unknown message type ${type}` };

@@ -11,7 +11,7 @@ import { HandlerTable } from './handler-table';
 import type { MemoryMessage, MemoryNetwork } from './memory-network';
 import { CONNECTION_TYPES, MessageType, isKnownMessageType, messageTypeName } from './message-type';
 import { PendingRequests } from './pending-requests';
-import type { Handler, Transport } from './transport';
+import type { Handler, PeerInfo, Transport } from './transport';
 
 export class MemoryTransport implements Transport {
   private readonly handlers = new HandlerTable();
@@ -34,6 +34,10 @@ export class MemoryTransport implements Transport {
 
   handle(type: MessageType, handler: Handler): void {
     this.handlers.register(type, handler);
+  }
+
+  onInbound(fn: (from: PeerInfo) => void): void {
+    this.handlers.onInbound(fn);
   }
 
   async start(): Promise<void> {

@@ -108,6 +108,12 @@ export class OutboundPeer {
     this.pending.rejectAll(() => new TransportError(reason.code, reason.message));
   }
 
+  /** the peer connected to this node: it runs again, so the next request connects at once */
+  peerIsBack(): void {
+    this.failures = 0;
+    this.retryAt = 0;
+  }
+
   close(): void {
     this.closed = true;
     this.conn?.close('CLOSED', 'transport closed');

@@ -14,7 +14,7 @@ import { HandlerTable } from './handler-table';
 import { CONNECTION_TYPES, MessageType, isKnownMessageType } from './message-type';
 import { TcpConnection } from './tcp-connection';
 import { OutboundPeer } from './tcp-outbound';
-import type { Handler, Transport } from './transport';
+import type { Handler, PeerInfo, Transport } from './transport';
 
 export interface TcpTransportOptions {
   readonly localId: NodeId;
@@ -79,6 +79,10 @@ export class TcpTransport implements Transport {
 
   handle(type: MessageType, handler: Handler): void {
     this.handlers.register(type, handler);
+  }
+
+  onInbound(fn: (from: PeerInfo) => void): void {
+    this.handlers.onInbound(fn);
   }
 
   async start(): Promise<void> {
@@ -170,7 +174,11 @@ export class TcpTransport implements Transport {
       ...this.connectionOptions(socket),
       role: 'acceptor',
       connecting: false,
-      onOpen: (c) => this.log.debug({ remote, id: c.peer?.id }, 'peer connected'),
+      onOpen: (c) => {
+        this.log.debug({ remote, id: c.peer?.id }, 'peer connected');
+        // a peer that failed to connect to runs again: no back-off before connecting to it
+        if (c.peer) this.peers.get(c.peer.address)?.peerIsBack();
+      },
       // Requests are only sent on outbound connections; a response here is stray.
       onResponse: () => undefined,
       onClose: (c, reason) => {

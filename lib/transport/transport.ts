@@ -34,4 +34,6 @@ export interface Transport {
   request(address: string, type: MessageType, body: Buffer, timeoutMs: number): Promise<Buffer>;
   /** Registers the one handler for `type` (throws on a second registration or a connection type). */
   handle(type: MessageType, handler: Handler): void;
+  /** Called with the sender of every request that arrives (one listener). */
+  onInbound(fn: (from: PeerInfo) => void): void;
 }

@@ -18,6 +18,7 @@ function handlerTable(): { transport: Transport; call(type: MessageType, body: o
     close: async () => undefined,
     request: async () => Buffer.alloc(0),
     handle: (type: MessageType, h: Handler) => void handlers.set(type, h),
+    onInbound: () => undefined,
   } satisfies Transport;
   return {
     transport,

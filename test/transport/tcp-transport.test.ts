@@ -235,6 +235,18 @@ describe('TcpTransport security and robustness', () => {
     expect(e.message).to.match(/next attempt/);
   });
 
+  it('connects at once, without waiting out the back-off, to a peer that has just connected to it', async () => {
+    const a = await node('a', { reconnectBaseMs: 5000, reconnectMaxMs: 5000 });
+    const port = await freePort();
+    const address = `127.0.0.1:${port}`;
+    expect((await rejection(a.request(address, MessageType.PING, Buffer.alloc(0), 1000))).code).to.equal('UNREACHABLE');
+    // the peer (re)starts on that address and talks to a first
+    const b = await node('b', { listenPort: port });
+    await b.request(a.address, MessageType.PING, Buffer.alloc(0), 1000);
+    await sleep(10);
+    expect((await a.request(address, MessageType.PING, Buffer.from('hi'), 1000)).toString()).to.equal('hi');
+  });
+
   it('uses one connection for many requests to the same peer', async () => {
     const b = await node('b');
     const remotes = new Set<string>();
