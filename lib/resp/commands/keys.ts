@@ -8,22 +8,23 @@ import { globMatch } from '../../util/glob';
 import { lookupRead, readCurrent, writeValue } from './values';
 import { expireCommands } from './expire';
 import { SLOTS } from '../../storage/keys';
+import { mapBounded, MULTI_KEY_CONCURRENCY } from '../../util/map-bounded';
 
 async function del(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
   const keys = [...new Map(args.slice(1).map((k) => [k.toString('latin1'), k])).values()];
-  const done = await Promise.all(
-    keys.map(async (k) => {
+  const done = await mapBounded(
+    keys, MULTI_KEY_CONCURRENCY, async (k) => {
       const cur = await readCurrent(ctx, k);
       if (!cur.sib) return 0;
       await writeValue(ctx, k, cur.record, null, null);
       return 1;
-    }),
+    },
   );
   return done.reduce<number>((a, b) => a + b, 0);
 }
 
 async function exists(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
-  const found = await Promise.all(args.slice(1).map(async (k) => ((await lookupRead(ctx, k)).sib ? 1 : 0)));
+  const found = await mapBounded(args.slice(1), MULTI_KEY_CONCURRENCY, async (k) => ((await lookupRead(ctx, k)).sib ? 1 : 0));
   return found.reduce<number>((a, b) => a + b, 0);
 }
 

@@ -7,6 +7,7 @@ import { isOpt, lower } from '../args';
 import { lookupRead, readCurrent, writeValue } from './values';
 import { expiryFromOption, unitOf, type ExpiryUnit } from './expiry';
 import { rangeCommands } from './string-ranges';
+import { mapBounded, MULTI_KEY_CONCURRENCY } from '../../util/map-bounded';
 
 interface SetOptions {
   cond: 'nx' | 'xx' | null;
@@ -122,18 +123,18 @@ async function getex(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
 
 async function mset(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
   if (args.length % 2 === 0) throw Errors.wrongArgs('mset');
-  const writes: Promise<unknown>[] = [];
-  for (let i = 1; i < args.length; i += 2) writes.push(writeValue(ctx, args[i], null, args[i + 1], null));
-  await Promise.all(writes);
+  const pairs: number[] = [];
+  for (let i = 1; i < args.length; i += 2) pairs.push(i);
+  await mapBounded(pairs, MULTI_KEY_CONCURRENCY, (i) => writeValue(ctx, args[i]!, null, args[i + 1]!, null));
   return OK;
 }
 
 async function msetnx(ctx: CommandContext, args: Buffer[]): Promise<Reply> {
   if (args.length % 2 === 0) throw Errors.wrongArgs('msetnx');
   const keys = args.filter((_, i) => i % 2 === 1);
-  const curs = await Promise.all(keys.map((k) => readCurrent(ctx, k)));
+  const curs = await mapBounded(keys, MULTI_KEY_CONCURRENCY, (k) => readCurrent(ctx, k));
   if (curs.some((c) => c.sib)) return 0;
-  await Promise.all(keys.map((k, j) => writeValue(ctx, k, curs[j].record, args[2 * j + 2], null)));
+  await mapBounded(keys, MULTI_KEY_CONCURRENCY, (k, j) => writeValue(ctx, k, curs[j]!.record, args[2 * j + 2]!, null));
   return 1;
 }
 
@@ -148,7 +149,7 @@ export const stringCommands: CommandDef[] = [
   { ...cmd('getdel', 2, ['write', 'fast'], 'string', 'Get the value of a key and delete the key', getdel, ONE_KEY), atPrimary: ALWAYS },
   { ...cmd('getex', -2, ['write', 'fast'], 'string', 'Get the value of a key and optionally set its expiration', getex, ONE_KEY), atPrimary: ALWAYS },
   cmd('mget', -2, ['readonly', 'fast'], 'string', 'Get the values of all the given keys',
-    async (ctx, a) => Promise.all(a.slice(1).map(async (k) => (await lookupRead(ctx, k)).value)), ALL_KEYS),
+    async (ctx, a) => mapBounded(a.slice(1), MULTI_KEY_CONCURRENCY, async (k) => (await lookupRead(ctx, k)).value), ALL_KEYS),
   cmd('mset', -3, ['write', 'denyoom'], 'string', 'Set multiple keys to multiple values', mset, KEY_VALUE_PAIRS),
   cmd('msetnx', -3, ['write', 'denyoom'], 'string', 'Set multiple keys only if none of them exist', msetnx, KEY_VALUE_PAIRS),
   ...rangeCommands,
