@@ -36,6 +36,8 @@ export const DIFF_CASES: readonly DiffCase[] = [
       'CLIENT GETNAME', ['CLIENT', 'SETNAME', ''], 'CLIENT GETNAME', 'CLIENT SETNAME', 'CLIENT SETNAME a b', 'CLIENT FOO', 'CLIENT', 'CLIENT GETNAME x', 'CLIENT ID x', 'CLIENT INFO x'),
   },
   { name: 'COMMAND INFO of unknown commands, arity errors', script: s('COMMAND INFO nosuchcmd', 'COMMAND COUNT x', 'COMMAND FOO', 'COMMAND DOCS nosuchcmd') },
+  // COMMAND GETKEYS takes a command and at least one argument (arity -4 in 7.0)
+  { name: 'COMMAND GETKEYS', script: s('COMMAND GETKEYS ping', 'COMMAND GETKEYS get', 'COMMAND GETKEYS get a', 'COMMAND GETKEYS get a b', 'COMMAND GETKEYS nosuch a', 'COMMAND GETKEYS mset a 1 b 2', 'COMMAND GETKEYS ping x') },
   { name: 'CONFIG GET of settings that agree, unknown ones, arity', script: s('CONFIG GET timeout', 'CONFIG GET maxclients', 'CONFIG GET nosuchsetting', 'CONFIG GET', 'CONFIG', 'CONFIG FOO', 'CONFIG GET proto-max-bulk-len') },
   { name: 'DBSIZE counts keys', script: s('DBSIZE', 'SET a 1', 'SET b 2', 'DBSIZE', 'DEL a', 'DBSIZE', 'DBSIZE x') },
   { name: 'TIME and INFO arity', script: s('TIME x') },

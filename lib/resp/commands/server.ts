@@ -101,10 +101,14 @@ const commandSubcommands: CommandDef[] = [
     return new MapReply(defs.filter((d): d is CommandDef => d !== undefined).map((d) => [d.name, commandDocs(d)]));
   }),
   cmd('list', -2, ['stale', 'loading'], 'server', 'Get an array of Redis command names', commandList),
-  cmd('getkeys', -3, ['stale', 'loading'], 'server', 'Extract keys given a full Redis command', (ctx, a) => {
+  cmd('getkeys', -4, ['stale', 'loading'], 'server', 'Extract keys given a full Redis command', (ctx, a) => {
     const argv = a.slice(2);
     const resolved = ctx.server.commands.resolve(argv);
-    if (resolved instanceof CommandError) throw new CommandError('ERR Invalid command specified');
+    if (resolved instanceof CommandError) {
+      // Redis tells a known command given the wrong number of arguments from an unknown one
+      if (/wrong number of arguments/.test(resolved.message)) throw new CommandError('ERR Invalid number of arguments specified for command');
+      throw new CommandError('ERR Invalid command specified');
+    }
     const keys = commandKeys(resolved.def, argv);
     if (keys.length === 0) throw new CommandError('ERR The command has no key arguments');
     return keys;
