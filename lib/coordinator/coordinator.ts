@@ -353,7 +353,7 @@ export class Coordinator implements Keyspace {
       const answers = [...res.answers.values()];
       if (answers.length > 0) await this.records.merge(slot, key, mergeAll(answers));
     } catch (err) {
-      this.log.debug({ err: (err as Error).message }, 'counter catch-up read failed: incrementing what this replica holds');
+      this.log.debug({ err: (err as Error).message }, 'catch-up read failed: writing on what this replica holds');
     }
   }
 
