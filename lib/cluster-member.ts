@@ -86,6 +86,8 @@ export class ClusterMember {
   /** see start() and watchStalls(): until then, this node's own replica may be behind */
   private catchUpUntil = 0;
   private cancelStallTimer: (() => void) | null = null;
+  /** when the stall timer last ran (watchStalls) */
+  private lastTick = Number.MAX_SAFE_INTEGER;
   private readonly antiEntropyIntervalMs: number;
   /** the view's persistence: a write under way, and whether the view changed since it began */
   private savingMembers: Promise<void> | null = null;
@@ -141,7 +143,12 @@ export class ClusterMember {
       clock,
       batchSchedule: opts.batchSchedule,
       actor: opts.actor,
-      mayBeStale: () => clock.now() < this.catchUpUntil,
+      // after a restart or a stall; and in the moments after a resume, before the stall timer runs
+      // (the event loop reads the sockets before it runs the timers that came due meanwhile)
+      mayBeStale: () => {
+        const now = clock.now();
+        return now < this.catchUpUntil || now - this.lastTick > STALL_MS;
+      },
     }, log.child({ module: 'coordinator' }), this.hints);
     registerReplicaHandlers(transport, this.records, this.coordinator, this.hints, () => clock.now());
     const graceMs = opts.tombstoneGraceMs ?? 3_600_000;
@@ -224,11 +231,14 @@ export class ClusterMember {
    * and its plain writes read the key first for a while (Coordinator.mayBeStale).
    */
   private watchStalls(): void {
-    let last = this.clock.now();
+    this.lastTick = this.clock.now();
     const tick = (): void => {
       const now = this.clock.now();
-      if (now - last > STALL_MS) this.catchUpUntil = Math.max(this.catchUpUntil, now + RESTART_CATCH_UP_MS);
-      last = now;
+      if (now - this.lastTick > STALL_MS) {
+        this.catchUpUntil = Math.max(this.catchUpUntil, now + RESTART_CATCH_UP_MS);
+        this.membership.stalled();
+      }
+      this.lastTick = now;
       this.cancelStallTimer = this.clock.setTimer(STALL_TICK_MS, tick);
     };
     this.cancelStallTimer = this.clock.setTimer(STALL_TICK_MS, tick);

@@ -34,6 +34,8 @@ export class Membership implements ClusterView {
   private readonly listeners: Array<(ring: Ring) => void> = [];
   private readonly viewListeners: Array<() => void> = [];
   private cancelTimer: (() => void) | null = null;
+  /** see stalled() */
+  private trustFailuresAfter = 0;
   /** suspected peers being probed because a request came from them (heardFrom) */
   private readonly probing = new Set<NodeId>();
   /** gossip exchanges completed (sent or answered): 0 until this node has heard the cluster */
@@ -175,7 +177,19 @@ export class Membership implements ClusterView {
   }
 
   reportFailure(id: NodeId): void {
+    // requests this process sent just before it was stopped time out when it resumes: they say
+    // nothing about their peers (see stalled)
+    if (this.clock.now() < this.trustFailuresAfter) return;
     if (this.health.failure(id)) this.log.warn({ peer: id }, 'peer unreachable: routing around it');
+  }
+
+  /**
+   * This process was stopped (SIGSTOP, a paused VM) and has just resumed: for a request timeout,
+   * missed replies are not held against peers. Every request in flight timed out at once on
+   * resume, so the node took all its peers for down and wrote on its own stale copy alone.
+   */
+  stalled(): void {
+    this.trustFailuresAfter = this.clock.now() + this.opts.requestTimeoutMs;
   }
 
   memberCount(): number {
