@@ -283,8 +283,9 @@ export class QuorumNode {
   }
 
   /**
-   * Its cluster places keys with other `replicas` or `vnodes-per-weight` than this node, which is
-   * still starting: stop and exit 1 (as for a bad config file) before it takes a write.
+   * This node must not go on (ClusterMember.onMustStop): its cluster places keys with other
+   * `replicas` or `vnodes-per-weight` and it is still starting, or a member started before it
+   * runs with its node-id. Stop and exit 1, as for a bad config file.
    */
   private stopOnConflict(message: string): void {
     if (this.stopping) return;

@@ -86,7 +86,6 @@ async function atPrimaryOrHere(locks: KeyLocks, ctx: CommandContext, args: Buffe
   try {
     const there = await runAtPrimary(ctx.server, ctx.client, keys[0]!, args);
     if (there !== null) return there.reply; // a nil reply too: it ran there
-
   } catch (err) {
     return toErrorReply(err);
   }
