@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import { expect } from 'chai';
-import { ProcCluster } from './cluster-harness-procs';
+import { formedCluster } from './cluster-harness-procs';
 
 /** sends one command, resolves with the first line of its reply (or, for an array, its length line) */
 function rawCommand(port: number, args: readonly string[]): Promise<string> {
@@ -30,24 +30,17 @@ function rawCommand(port: number, args: readonly string[]): Promise<string> {
 
 describe('multi-key commands over tens of thousands of keys (real processes)', function () {
   this.timeout(90000);
-  let cluster: ProcCluster;
-  before(async () => {
-    cluster = await ProcCluster.start(3);
-    await cluster.waitFormed(3);
-  });
-  after(async () => {
-    await cluster?.dispose();
-  });
+  const cluster = formedCluster(3);
 
   it('MSET, MGET and DEL of 40,000 keys answer as Redis does, with no peer suspected', async () => {
     const n = 40000;
     const keys = Array.from({ length: n }, (_, i) => `big:${i}`);
-    const port = cluster.nodes[0]!.port;
+    const port = cluster().nodes[0]!.port;
     expect(await rawCommand(port, ['MSET', ...keys.flatMap((k, i) => [k, `v${i}`])])).to.equal('+OK');
     expect(await rawCommand(port, ['MGET', ...keys])).to.equal(`*${n}`);
-    expect(await cluster.client(1).get('big:39999')).to.equal('v39999');
+    expect(await cluster().client(1).get('big:39999')).to.equal('v39999');
     expect(await rawCommand(port, ['DEL', ...keys])).to.equal(`:${n}`);
-    for (const node of cluster.nodes) {
+    for (const node of cluster().nodes) {
       expect(node.log(), node.name).to.not.include('routing around it');
       expect(await node.infoNumber('cluster_reachable_nodes'), node.name).to.equal(3);
     }

@@ -79,6 +79,26 @@ export class ProcNode {
   }
 }
 
+/**
+ * A formed cluster of `size` real nodes for the describe block this is called in: started (and
+ * waited on until every node knows every other) before its tests, disposed after them. Returns
+ * the accessor; the cluster exists once the block's `before` has run.
+ */
+export function formedCluster(size: number, perNode?: (i: number) => ProcNodeOptions): () => ProcCluster {
+  let cluster: ProcCluster | undefined;
+  before(async () => {
+    cluster = await ProcCluster.start(size, perNode);
+    await cluster.waitFormed(size);
+  });
+  after(async () => {
+    await cluster?.dispose();
+  });
+  return () => {
+    if (cluster === undefined) throw new Error('the cluster is started in before()');
+    return cluster;
+  };
+}
+
 /** an ioredis client that fails fast instead of reconnecting or retrying */
 export function fastClient(port: number): Redis {
   return new Redis({

@@ -6,19 +6,14 @@
  */
 import { expect } from 'chai';
 import Redis from 'ioredis';
-import { ProcCluster, waitFor } from './cluster-harness-procs';
+import { formedCluster, waitFor } from './cluster-harness-procs';
 
 describe('read-modify-write commands through several nodes at once (real processes)', function () {
   this.timeout(90000);
-  let cluster: ProcCluster;
+  const cluster = formedCluster(3);
   let cs: Redis[];
-  before(async () => {
-    cluster = await ProcCluster.start(3);
-    await cluster.waitFormed(3);
-    cs = [0, 1, 2].map((i) => cluster.client(i));
-  });
-  after(async () => {
-    await cluster?.dispose();
+  before(() => {
+    cs = [0, 1, 2].map((i) => cluster().client(i));
   });
 
   it('SET NX has exactly one winner per key', async () => {
@@ -80,14 +75,14 @@ describe('read-modify-write commands through several nodes at once (real process
       expect(await c.getdel('rmw:missing')).to.equal(null);
       expect(await c.expire('rmw:missing', 10)).to.equal(0);
     }
-    const r3 = cluster.client(1);
+    const r3 = cluster().client(1);
     await r3.call('HELLO', '3');
     expect(await r3.call('SET', 'rmw:3', 'x', 'NX', 'GET')).to.equal(null);
     expect(await r3.call('SET', 'rmw:3', 'y', 'GET')).to.equal('x');
     expect(await r3.call('QUORUM', '3', '3')).to.equal('OK');
     expect(await r3.call('GETSET', 'rmw:3', 'z')).to.equal('y');
     let forwarded = 0;
-    for (const n of cluster.nodes) forwarded += await n.infoNumber('forwarded_requests');
+    for (const n of cluster().nodes) forwarded += await n.infoNumber('forwarded_requests');
     expect(forwarded, 'commands run on another node').to.be.greaterThan(0);
   });
 
@@ -95,8 +90,8 @@ describe('read-modify-write commands through several nodes at once (real process
     const slots = (await cs[0]!.call('CLUSTER', 'SLOTS')) as Array<[number, number, [string, number, string]]>;
     const slot = Number(await cs[0]!.call('CLUSTER', 'KEYSLOT', 'rmw:down'));
     const owner = slots.find(([from, to]) => slot >= from && slot <= to)![2][1];
-    const i = cluster.nodes.findIndex((n) => n.port === owner);
-    await cluster.nodes[i]!.kill9();
+    const i = cluster().nodes.findIndex((n) => n.port === owner);
+    await cluster().nodes[i]!.kill9();
     const others = cs.filter((_, j) => j !== i);
     // a command sent on the dead node's connection as it closes may or may not have run there
     // (NOQUORUM); once the others route around it, the next replica runs them

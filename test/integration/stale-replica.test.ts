@@ -6,24 +6,17 @@
  * a while. Real processes, SIGSTOP and SIGCONT.
  */
 import { expect } from 'chai';
-import { ProcCluster, sleep } from './cluster-harness-procs';
+import { formedCluster, sleep } from './cluster-harness-procs';
 
 describe('a node resumed after SIGSTOP (real processes)', function () {
   this.timeout(60000);
-  let cluster: ProcCluster;
-  before(async () => {
-    cluster = await ProcCluster.start(3);
-    await cluster.waitFormed(3);
-  });
-  after(async () => {
-    await cluster?.dispose();
-  });
+  const cluster = formedCluster(3);
 
   it('its SETs replace the values written while it was stopped', async () => {
-    const [c1, , c3] = [cluster.client(0), cluster.client(1), cluster.client(2)];
+    const [c1, , c3] = [cluster().client(0), cluster().client(1), cluster().client(2)];
     const keys = Array.from({ length: 20 }, (_, i) => `stall:${i}`);
     for (const k of keys) await c1.set(k, 'v1');
-    const child = cluster.nodes[2]!.proc.child!;
+    const child = cluster().nodes[2]!.proc.child!;
     child.kill('SIGSTOP');
     try {
       await sleep(4000);
@@ -33,7 +26,7 @@ describe('a node resumed after SIGSTOP (real processes)', function () {
     }
     for (const k of keys) expect(await c3.set(k, 'v3')).to.equal('OK');
     await sleep(2000); // hints delivered
-    const c2 = cluster.client(1);
+    const c2 = cluster().client(1);
     for (const k of keys) expect(((await c2.call('VGET', k)) as string[]).slice(1), k).to.deep.equal(['v3']);
   });
 });
